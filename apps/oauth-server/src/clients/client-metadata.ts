@@ -1,0 +1,231 @@
+import { InvalidClientMetadataError, InvalidRedirectUriError } from '@app/oauth-errors';
+
+export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials'] as const;
+export const RESPONSE_TYPES = ['code'] as const;
+export const TOKEN_ENDPOINT_AUTH_METHODS = ['none', 'client_secret_basic', 'client_secret_post'] as const;
+export const APPLICATION_TYPES = ['web', 'native'] as const;
+
+export type GrantType = (typeof GRANT_TYPES)[number];
+export type TokenEndpointAuthMethod = (typeof TOKEN_ENDPOINT_AUTH_METHODS)[number];
+export type ApplicationType = (typeof APPLICATION_TYPES)[number];
+
+/** The registered metadata of a client, in RFC 7591 §2 spelling, with every default filled in. */
+export interface ClientMetadata {
+  redirect_uris: string[];
+  token_endpoint_auth_method: TokenEndpointAuthMethod;
+  grant_types: GrantType[];
+  response_types: string[];
+  application_type: ApplicationType;
+  scope: string;
+  client_name?: string;
+  client_uri?: string;
+  logo_uri?: string;
+  contacts?: string[];
+  tos_uri?: string;
+  policy_uri?: string;
+  jwks_uri?: string;
+  jwks?: Record<string, unknown>;
+  software_id?: string;
+  software_version?: string;
+}
+
+/** What a client may send: every RFC 7591 §2 member, each optional, not yet checked against the rules. */
+export type RequestedMetadata = {
+  [K in Exclude<keyof ClientMetadata, 'token_endpoint_auth_method' | 'grant_types' | 'application_type'>]?: ClientMetadata[K] | null;
+} & {
+  grant_types?: string[] | null;
+  token_endpoint_auth_method?: string | null;
+  application_type?: string | null;
+};
+
+export interface MetadataPolicy {
+  scopesSupported: readonly string[];
+  maxRedirectUris: number;
+  maxContacts: number;
+}
+
+const DESCRIPTIVE_FIELDS = [
+  'client_name',
+  'client_uri',
+  'logo_uri',
+  'contacts',
+  'tos_uri',
+  'policy_uri',
+  'jwks_uri',
+  'jwks',
+  'software_id',
+  'software_version',
+] as const;
+
+/**
+ * RFC 7591 §2 defaults. Also used by RFC 7592 §2.2, where omitted fields are treated as null and
+ * so fall back to these defaults again.
+ */
+export function withRegistrationDefaults(requested: RequestedMetadata, policy: MetadataPolicy): ClientMetadata {
+  // RFC 7591 §2: grant_types defaults to ["authorization_code"]
+  const grantTypes = (requested.grant_types ?? ['authorization_code']) as GrantType[];
+  const metadata: ClientMetadata = {
+    redirect_uris: requested.redirect_uris ?? [],
+    // RFC 7591 §2: token_endpoint_auth_method defaults to client_secret_basic
+    token_endpoint_auth_method: (requested.token_endpoint_auth_method ??
+      'client_secret_basic') as TokenEndpointAuthMethod,
+    grant_types: grantTypes,
+    // RFC 7591 §2: response_types defaults to ["code"]; a client without the code grant gets none,
+    // since §2.1 would make ["code"] inconsistent with its grant types.
+    response_types: requested.response_types ?? (grantTypes.includes('authorization_code') ? ['code'] : []),
+    // OpenID Connect Registration §2: application_type defaults to web
+    application_type: (requested.application_type ?? 'web') as ApplicationType,
+    // RFC 7591 §2: if scope is omitted the server MAY register a default set; ours is every supported scope
+    scope: requested.scope ?? policy.scopesSupported.join(' '),
+  };
+  for (const field of DESCRIPTIVE_FIELDS) {
+    const value = requested[field];
+    if (value !== undefined && value !== null) Object.assign(metadata, { [field]: value });
+  }
+  return metadata;
+}
+
+/** Throws InvalidClientMetadataError or InvalidRedirectUriError naming the first rule broken. */
+export function assertValidClientMetadata(metadata: ClientMetadata, policy: MetadataPolicy): void {
+  assertGrantAndResponseTypes(metadata);
+  if (metadata.redirect_uris.length > policy.maxRedirectUris) {
+    throw new InvalidRedirectUriError(`redirect_uris: at most ${policy.maxRedirectUris} are allowed`);
+  }
+  // RFC 7591 §2: redirect_uris is required for redirect-based flows
+  if (metadata.grant_types.includes('authorization_code') && metadata.redirect_uris.length === 0) {
+    throw new InvalidRedirectUriError('redirect_uris: at least one is required for the authorization_code grant');
+  }
+  for (const uri of metadata.redirect_uris) assertValidRedirectUri(uri, metadata.application_type);
+  if (new Set(metadata.redirect_uris).size !== metadata.redirect_uris.length) {
+    throw new InvalidRedirectUriError('redirect_uris: contains the same URI twice');
+  }
+  assertSupportedScope(metadata.scope, policy.scopesSupported);
+  if ((metadata.contacts?.length ?? 0) > policy.maxContacts) {
+    throw new InvalidClientMetadataError(`contacts: at most ${policy.maxContacts} are allowed`);
+  }
+  // RFC 7591 §2: jwks_uri and jwks MUST NOT both be present
+  if (metadata.jwks_uri !== undefined && metadata.jwks !== undefined) {
+    throw new InvalidClientMetadataError('jwks_uri and jwks must not both be present');
+  }
+  if (metadata.jwks !== undefined && !Array.isArray(metadata.jwks.keys)) {
+    throw new InvalidClientMetadataError('jwks: must be a JWK Set, an object with a "keys" array');
+  }
+  for (const field of ['client_uri', 'logo_uri', 'tos_uri', 'policy_uri'] as const) {
+    const value = metadata[field];
+    if (value !== undefined) assertWebUrl(field, value, ['https:', 'http:']);
+  }
+  if (metadata.jwks_uri !== undefined) assertWebUrl('jwks_uri', metadata.jwks_uri, ['https:']);
+}
+
+function assertGrantAndResponseTypes(metadata: ClientMetadata): void {
+  for (const grant of metadata.grant_types as string[]) {
+    if (grant === 'implicit' || grant === 'password') {
+      // RFC 9700 §2.1.2 and §2.4: the implicit and password grants MUST NOT / SHOULD NOT be used
+      throw new InvalidClientMetadataError(`grant_types: "${grant}" is not allowed by this server (RFC 9700)`);
+    }
+    if (!(GRANT_TYPES as readonly string[]).includes(grant)) {
+      throw new InvalidClientMetadataError(`grant_types: "${grant}" is not supported; use ${GRANT_TYPES.join(', ')}`);
+    }
+  }
+  for (const type of metadata.response_types) {
+    if (!(RESPONSE_TYPES as readonly string[]).includes(type)) {
+      throw new InvalidClientMetadataError(`response_types: "${type}" is not supported; use code`);
+    }
+  }
+  if (!(TOKEN_ENDPOINT_AUTH_METHODS as readonly string[]).includes(metadata.token_endpoint_auth_method)) {
+    throw new InvalidClientMetadataError(
+      `token_endpoint_auth_method: "${metadata.token_endpoint_auth_method}" is not supported; use ${TOKEN_ENDPOINT_AUTH_METHODS.join(', ')}`,
+    );
+  }
+  if (!(APPLICATION_TYPES as readonly string[]).includes(metadata.application_type)) {
+    throw new InvalidClientMetadataError('application_type: must be "web" or "native"');
+  }
+  const hasCodeGrant = metadata.grant_types.includes('authorization_code');
+  const hasCodeResponse = metadata.response_types.includes('code');
+  // RFC 7591 §2.1: grant_types and response_types must be consistent (code ⇔ authorization_code)
+  if (hasCodeGrant !== hasCodeResponse) {
+    throw new InvalidClientMetadataError(
+      'grant_types and response_types are inconsistent: "authorization_code" and "code" go together (RFC 7591 §2.1)',
+    );
+  }
+  if (metadata.grant_types.includes('refresh_token') && !hasCodeGrant) {
+    // RFC 6749 §4.4.3: client_credentials issues no refresh token, so refresh_token needs the code grant
+    throw new InvalidClientMetadataError('grant_types: "refresh_token" requires "authorization_code"');
+  }
+  if (metadata.grant_types.includes('client_credentials') && metadata.token_endpoint_auth_method === 'none') {
+    // RFC 6749 §4.4: the client credentials grant MUST only be used by confidential clients
+    throw new InvalidClientMetadataError('grant_types: "client_credentials" requires a confidential client');
+  }
+  if (metadata.grant_types.length === 0) {
+    throw new InvalidClientMetadataError('grant_types: at least one grant type is required');
+  }
+}
+
+const FORBIDDEN_SCHEMES = new Set(['javascript:', 'data:', 'file:', 'vbscript:', 'blob:', 'about:', 'filesystem:']);
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** RFC 6749 §3.1.2, RFC 8252 §7, RFC 9700 §4.1: one registered redirect URI. */
+export function assertValidRedirectUri(uri: string, applicationType: ApplicationType): void {
+  const reject = (reason: string): never => {
+    throw new InvalidRedirectUriError(`redirect_uris: "${truncate(uri)}" ${reason}`);
+  };
+  // The URL parser silently drops tabs, newlines and edge spaces ("java\tscript:"); refuse them outright.
+  if (/[\u0000-\u0020\u007f-\u009f]/.test(uri)) reject('must not contain whitespace or control characters');
+  // RFC 6749 §3.1.2: the endpoint URI MUST NOT include a fragment component
+  if (uri.includes('#')) reject('must not contain a fragment (RFC 6749 §3.1.2)');
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    return reject('is not an absolute URI (RFC 6749 §3.1.2)');
+  }
+  if (FORBIDDEN_SCHEMES.has(url.protocol)) reject(`uses the forbidden scheme "${url.protocol}"`);
+  if (url.username || url.password) reject('must not contain user credentials');
+  // RFC 9700 §4.1.3: redirect URIs are compared exactly, so wildcards have no meaning
+  if (url.hostname.includes('*')) reject('must not contain wildcards (RFC 9700 §4.1.3)');
+  const loopback = LOOPBACK_HOSTS.has(url.hostname) || /^127(\.\d{1,3}){3}$/.test(url.hostname);
+
+  if (url.protocol === 'https:') {
+    if (!url.hostname) reject('has no host');
+    return;
+  }
+  if (url.protocol === 'http:') {
+    // RFC 9700 §2.6 / RFC 8252 §7.3: plain http only towards the loopback interface
+    if (!loopback) reject('must use https unless the host is loopback (RFC 9700 §2.6)');
+    return;
+  }
+  if (applicationType === 'web') reject('must use https (web clients), or http on a loopback host');
+  // RFC 8252 §7.1: private-use schemes are reverse domain names, so they contain a period
+  if (!url.protocol.slice(0, -1).includes('.')) {
+    reject('private-use schemes must be a reverse domain name such as com.example.app (RFC 8252 §7.1)');
+  }
+}
+
+function assertSupportedScope(scope: string, supported: readonly string[]): void {
+  // RFC 6749 §3.3: scope is a space-delimited list of case-sensitive tokens
+  if (!/^[\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*$/.test(scope)) {
+    throw new InvalidClientMetadataError('scope: must be space-separated scope tokens (RFC 6749 §3.3)');
+  }
+  const unknown = scope.split(' ').filter((value) => !supported.includes(value));
+  if (unknown.length > 0) {
+    throw new InvalidClientMetadataError(
+      `scope: ${unknown.map((value) => `"${truncate(value)}"`).join(', ')} not supported; supported: ${supported.join(' ')}`,
+    );
+  }
+}
+
+function assertWebUrl(field: string, value: string, schemes: string[]): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !schemes.includes(url.protocol) || /[\u0000-\u0020]/.test(value)) {
+    throw new InvalidClientMetadataError(`${field}: must be an absolute ${schemes.join(' or ').replace(/:/g, '')} URL`);
+  }
+}
+
+function truncate(value: string): string {
+  return value.length > 80 ? `${value.slice(0, 77)}...` : value;
+}

@@ -1,0 +1,91 @@
+import { InvalidClientMetadataError, oauthValidationPipe, RequireJsonGuard } from '@app/oauth-errors';
+import { Body, Controller, Delete, Get, Header, HttpCode, Post, Put, Req, UseGuards, UsePipes } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ClientsService } from './clients.service';
+import { ClientInformationDto } from './dto/client-information.dto';
+import { RegisterClientDto } from './dto/register-client.dto';
+import { UpdateClientDto } from './dto/update-client.dto';
+import { ApiOAuthErrorResponses, OAuthErrorDto } from './dto/oauth-error.dto';
+import { InitialAccessTokenGuard } from './guards/initial-access-token.guard';
+import { ClientManagementRequest, RegistrationTokenGuard } from './guards/registration-token.guard';
+
+@ApiTags('Dynamic client registration')
+@Controller('register')
+@UsePipes(oauthValidationPipe(InvalidClientMetadataError))
+export class ClientsController {
+  constructor(private readonly clients: ClientsService) {}
+
+  @Post()
+  @HttpCode(201)
+  @UseGuards(InitialAccessTokenGuard, RequireJsonGuard)
+  // RFC 7591 §3.2.1: the response carries secrets, so it is never cached
+  @Header('Cache-Control', 'no-store')
+  @Header('Pragma', 'no-cache')
+  @ApiOperation({
+    summary: 'RFC 7591 §3.1 Client Registration Request',
+    description:
+      'Registers a client. Open by default; with REGISTRATION_MODE=protected an initial access token is required as a bearer token.',
+  })
+  @ApiBearerAuth('initial-access-token')
+  @ApiBody({ type: RegisterClientDto })
+  @ApiCreatedResponse({ description: 'RFC 7591 §3.2.1 Client Information Response', type: ClientInformationDto })
+  @ApiOAuthErrorResponses('registration')
+  register(@Body() body: RegisterClientDto): Promise<ClientInformationDto> {
+    return this.clients.register(body);
+  }
+
+  @Get(':clientId')
+  @UseGuards(RegistrationTokenGuard)
+  @Header('Cache-Control', 'no-store')
+  @Header('Pragma', 'no-cache')
+  @ApiOperation({ summary: 'RFC 7592 §2.1 Client Read Request' })
+  @ApiBearerAuth('registration-access-token')
+  @ApiParam({ name: 'clientId', description: 'The client_id from registration' })
+  @ApiOkResponse({ description: 'RFC 7592 §3 Client Information Response (no client_secret)', type: ClientInformationDto })
+  @ApiForbiddenResponse({ description: 'Self-service disabled by the operator', type: OAuthErrorDto })
+  @ApiOAuthErrorResponses('management')
+  read(@Req() request: ClientManagementRequest): Promise<ClientInformationDto> {
+    return this.clients.read(request.registeredClient!);
+  }
+
+  @Put(':clientId')
+  @UseGuards(RegistrationTokenGuard, RequireJsonGuard)
+  @Header('Cache-Control', 'no-store')
+  @Header('Pragma', 'no-cache')
+  @ApiOperation({
+    summary: 'RFC 7592 §2.2 Client Update Request',
+    description: 'Replaces the whole registration: omitted fields return to their defaults.',
+  })
+  @ApiBearerAuth('registration-access-token')
+  @ApiParam({ name: 'clientId', description: 'The client_id from registration' })
+  @ApiBody({ type: UpdateClientDto })
+  @ApiOkResponse({ description: 'RFC 7592 §3 Client Information Response', type: ClientInformationDto })
+  @ApiForbiddenResponse({ description: 'Self-service (or updates) disabled by the operator', type: OAuthErrorDto })
+  @ApiOAuthErrorResponses('update')
+  update(@Req() request: ClientManagementRequest, @Body() body: UpdateClientDto): Promise<ClientInformationDto> {
+    return this.clients.update(request.registeredClient!, body);
+  }
+
+  @Delete(':clientId')
+  @HttpCode(204)
+  @UseGuards(RegistrationTokenGuard)
+  @ApiOperation({ summary: 'RFC 7592 §2.3 Client Delete Request' })
+  @ApiBearerAuth('registration-access-token')
+  @ApiParam({ name: 'clientId', description: 'The client_id from registration' })
+  @ApiNoContentResponse({ description: 'Deleted; the client_id, secret and registration access token stop working' })
+  @ApiForbiddenResponse({ description: 'Self-service (or deletion) disabled by the operator', type: OAuthErrorDto })
+  @ApiOAuthErrorResponses('management')
+  async delete(@Req() request: ClientManagementRequest): Promise<void> {
+    await this.clients.delete(request.registeredClient!);
+  }
+}

@@ -1,0 +1,55 @@
+import { AppConfig } from '@app/config';
+import { createLogger, PinoNestLogger } from '@app/logging';
+import { OAuthExceptionFilter, oauthValidationPipe } from '@app/oauth-errors';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { Logger } from 'pino';
+import { AppModule } from './app.module';
+
+/**
+ * Builds the HTTP application exactly as production runs it: Fastify, the global pipe and filter,
+ * Swagger. main.ts and the tests both use this, so tests exercise the real stack.
+ */
+export async function createHttpApp(config: AppConfig, logger: Logger = createLogger(config.logging)): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    bodyLimit: config.http.bodyLimitBytes,
+    // Request ids come from X-Request-Id when the caller (or a proxy) sets one.
+    requestIdHeader: 'x-request-id',
+    trustProxy: false,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+    logger: new PinoNestLogger(logger),
+    bufferLogs: false,
+  });
+  // Nest routes Fastify's own errors (body parsing, size, unknown routes) through this filter too.
+  app.useGlobalFilters(new OAuthExceptionFilter(config.issuer));
+  app.useGlobalPipes(oauthValidationPipe());
+  app.enableShutdownHooks();
+  setUpSwagger(app, config);
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return app;
+}
+
+function setUpSwagger(app: NestFastifyApplication, config: AppConfig): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Tessera')
+      .setDescription(
+        'OAuth 2.0 authorization server: dynamic client registration (RFC 7591) and management (RFC 7592). ' +
+          'Errors are JSON objects { error, error_description } as in RFC 6749 §5.2 and RFC 7591 §3.2.2.',
+      )
+      .setVersion('0.1.0')
+      .addServer(config.issuer)
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'RFC 7592 registration access token' }, 'registration-access-token')
+      .addBearerAuth(
+        { type: 'http', scheme: 'bearer', description: 'RFC 7591 §3 initial access token (REGISTRATION_MODE=protected)' },
+        'initial-access-token',
+      )
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}

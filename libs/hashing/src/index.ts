@@ -1,0 +1,2 @@
+export * from './hashing.module';
+export * from './secret-hasher.service';
