@@ -22,6 +22,7 @@ export async function createHttpApp(config: AppConfig, logger: Logger = createLo
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: new PinoNestLogger(logger),
     bufferLogs: false,
+    abortOnError: false,
   });
   // Nest routes Fastify's own errors (body parsing, size, unknown routes) through this filter too.
   app.useGlobalFilters(new OAuthExceptionFilter(config.issuer));

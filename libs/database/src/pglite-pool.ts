@@ -1,6 +1,7 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { EventEmitter } from 'node:events';
 import { getPGliteInstance } from 'typeorm-pglite';
+import { PGliteInstance } from 'typeorm-pglite/dist/pglite-instance';
 
 type Callback<T> = (error: Error | null, result?: T) => void;
 
@@ -45,9 +46,8 @@ export class SerializedPGlitePool extends EventEmitter {
   }
 
   end(callback?: (error?: Error | null) => void): void {
-    getPGliteInstance()
-      .then((db) => db.close())
-      .then(
+    // Closes and forgets the process-wide instance, so a later DataSource starts a fresh one.
+    PGliteInstance.close().then(
         () => callback?.(null),
         (error: Error) => callback?.(error),
       );

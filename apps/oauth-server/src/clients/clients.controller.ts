@@ -1,5 +1,5 @@
-import { InvalidClientMetadataError, oauthValidationPipe, RequireJsonGuard } from '@app/oauth-errors';
-import { Body, Controller, Delete, Get, Header, HttpCode, Post, Put, Req, UseGuards, UsePipes } from '@nestjs/common';
+import { RequireJsonGuard } from '@app/oauth-errors';
+import { Body, Controller, Delete, Get, Header, HttpCode, Post, Put, Req, UseGuards } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -21,7 +21,6 @@ import { ClientManagementRequest, RegistrationTokenGuard } from './guards/regist
 
 @ApiTags('Dynamic client registration')
 @Controller('register')
-@UsePipes(oauthValidationPipe(InvalidClientMetadataError))
 export class ClientsController {
   constructor(private readonly clients: ClientsService) {}
 

@@ -1,3 +1,4 @@
+import { InvalidClientMetadataError } from '@app/oauth-errors';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
@@ -26,6 +27,9 @@ const MAX_LIST = 100;
  * checked by assertValidClientMetadata().
  */
 export class RegisterClientDto {
+  /** RFC 7591 §3.2.2: a malformed metadata value is invalid_client_metadata. */
+  static readonly validationError = InvalidClientMetadataError;
+
   @ApiPropertyOptional({
     description: 'Redirection URIs (RFC 6749 §3.1.2). Required for the authorization_code grant. Exact match only.',
     example: ['https://app.example.com/callback'],

@@ -1,0 +1,72 @@
+import 'reflect-metadata';
+import { AppConfig, loadConfig } from '@app/config';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import pino from 'pino';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { createHttpApp } from '../../apps/oauth-server/src/http-app';
+import { aClient } from './builders';
+import { createTestDatabase, TestDatabase } from './test-database';
+
+export interface RegisteredClient {
+  client_id: string;
+  client_secret?: string;
+  registration_access_token: string;
+  registration_client_uri: string;
+  redirect_uris: string[];
+  [field: string]: unknown;
+}
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  config: AppConfig;
+  http: ReturnType<typeof request>;
+  dataSource: DataSource;
+  resetDatabase(): Promise<void>;
+  /** Registers a client (aClient() merged with the body) and returns the 201 response body. */
+  registerClient(body?: Record<string, unknown>): Promise<RegisteredClient>;
+  close(): Promise<void>;
+}
+
+export const TEST_ISSUER = 'https://tessera.test';
+
+/** The full application on Fastify over a database of this test file's own. */
+export async function createTestApp(
+  env: Record<string, string> = {},
+  options: { logStream?: NodeJS.WritableStream } = {},
+): Promise<TestApp> {
+  const database: TestDatabase = await createTestDatabase();
+  const config = loadConfig({ ISSUER: TEST_ISSUER, LOG_LEVEL: 'silent', ...database.env, ...env });
+  const logger = options.logStream
+    ? pino({ level: config.logging.level }, options.logStream as pino.DestinationStream)
+    : pino({ level: config.logging.level });
+  let app: NestFastifyApplication;
+  try {
+    app = await createHttpApp(config, logger);
+  } catch (error) {
+    await database.drop();
+    throw error;
+  }
+  const http = request(app.getHttpServer());
+  const dataSource = app.get(DataSource);
+  return {
+    app,
+    config,
+    http,
+    dataSource,
+    resetDatabase: async () => {
+      await dataSource.query('TRUNCATE registration_tokens, clients CASCADE');
+    },
+    registerClient: async (body = {}) => {
+      const response = await http.post('/register').send(aClient(body));
+      if (response.status !== 201) {
+        throw new Error(`registration failed: ${response.status} ${JSON.stringify(response.body)}`);
+      }
+      return response.body as RegisteredClient;
+    },
+    close: async () => {
+      await app.close();
+      await database.drop();
+    },
+  };
+}
