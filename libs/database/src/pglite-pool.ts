@@ -11,7 +11,15 @@ type Callback<T> = (error: Error | null, result?: T) => void;
  * would interleave inside one BEGIN…COMMIT and a rollback could undo another request's write.
  */
 export class SerializedPGlitePool extends EventEmitter {
+  /** DataSources sharing the process-wide instance (the server and, say, a CLI context in a test). */
+  private static open = 0;
   private tail: Promise<void> = Promise.resolve();
+  private ended = false;
+
+  constructor() {
+    super();
+    SerializedPGlitePool.open += 1;
+  }
 
   connect(callback: (error: Error | null, client?: unknown, release?: () => void) => void): void {
     let release!: () => void;
@@ -46,7 +54,15 @@ export class SerializedPGlitePool extends EventEmitter {
   }
 
   end(callback?: (error?: Error | null) => void): void {
-    // Closes and forgets the process-wide instance, so a later DataSource starts a fresh one.
+    if (!this.ended) {
+      this.ended = true;
+      SerializedPGlitePool.open -= 1;
+    }
+    if (SerializedPGlitePool.open > 0) {
+      callback?.(null);
+      return;
+    }
+    // The last user closes and forgets the instance, so a later DataSource starts a fresh one.
     PGliteInstance.close().then(
         () => callback?.(null),
         (error: Error) => callback?.(error),

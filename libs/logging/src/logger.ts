@@ -31,12 +31,15 @@ export function loggerOptions(options: { level: LogLevel; format: 'json' | 'pret
   return {
     level: options.level,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-    ...(options.format === 'pretty' ? { transport: { target: 'pino-pretty', options: { singleLine: true } } } : {}),
   };
 }
 
-export function createLogger(options: { level: LogLevel; format: 'json' | 'pretty' }): Logger {
-  return pino(loggerOptions(options));
+/** The process logger; `fd` 2 sends it to stderr (the CLI keeps stdout for its own output). */
+export function createLogger(options: { level: LogLevel; format: 'json' | 'pretty' }, fd: 1 | 2 = 1): Logger {
+  if (options.format === 'pretty') {
+    return pino({ ...loggerOptions(options), transport: { target: 'pino-pretty', options: { singleLine: true, destination: fd } } });
+  }
+  return pino(loggerOptions(options), pino.destination({ fd, sync: fd === 2 }));
 }
 
 type Level = 'info' | 'error' | 'warn' | 'debug' | 'trace' | 'fatal';

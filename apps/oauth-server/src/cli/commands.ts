@@ -1,0 +1,67 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { SelfService } from '../clients/client.entity';
+import { ClientsService } from '../clients/clients.service';
+
+export interface CliIo {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+/** Exit codes: 0 done, 1 the target does not exist, 2 bad arguments. */
+export type ExitCode = 0 | 1 | 2;
+
+interface Command {
+  usage: string;
+  summary: string;
+  run(app: INestApplicationContext, args: string[], io: CliIo): Promise<ExitCode>;
+}
+
+const LOCK_MODES: SelfService[] = ['read-only', 'none'];
+
+export const COMMANDS: Record<string, Command> = {
+  'clients:lock': {
+    usage: 'clients:lock <client_id> [--mode read-only|none]',
+    summary: 'Restrict RFC 7592 self-service: read-only allows GET only; none (default) refuses all with 403',
+    async run(app, args, io) {
+      const [clientId, ...rest] = args;
+      const mode = option(rest, '--mode') ?? 'none';
+      if (!clientId || clientId.startsWith('--') || !LOCK_MODES.includes(mode as SelfService)) return usage(io, this.usage);
+      const changed = await app.get(ClientsService).setSelfService(clientId, mode as SelfService);
+      return report(io, changed, clientId, `locked (${mode})`);
+    },
+  },
+  'clients:unlock': {
+    usage: 'clients:unlock <client_id>',
+    summary: 'Give the client full RFC 7592 self-service again',
+    async run(app, args, io) {
+      const [clientId] = args;
+      if (!clientId || args.length !== 1) return usage(io, this.usage);
+      return report(io, await app.get(ClientsService).setSelfService(clientId, 'full'), clientId, 'unlocked');
+    },
+  },
+};
+
+export function helpText(): string {
+  const lines = Object.values(COMMANDS).map((command) => `  ${command.usage}\n      ${command.summary}`);
+  return `Usage: npm run cli -- <command> [arguments]\n\nCommands:\n${lines.join('\n')}`;
+}
+
+function option(args: string[], name: string): string | undefined {
+  const index = args.indexOf(name);
+  if (index >= 0) return args[index + 1] ?? '';
+  return args.find((arg) => arg.startsWith(`${name}=`))?.slice(name.length + 1);
+}
+
+function usage(io: CliIo, text: string): ExitCode {
+  io.err(`Usage: npm run cli -- ${text}`);
+  return 2;
+}
+
+function report(io: CliIo, changed: boolean, clientId: string, what: string): ExitCode {
+  if (!changed) {
+    io.err(`No client with client_id ${clientId}`);
+    return 1;
+  }
+  io.out(`Client ${clientId} ${what}`);
+  return 0;
+}
