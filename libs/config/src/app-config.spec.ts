@@ -1,0 +1,43 @@
+import { InvalidConfigurationError } from './environment-variables';
+import { issuerUrl, loadConfig } from './app-config';
+
+describe('configuration', () => {
+  it('has local-safe defaults: port 3000, loopback host, embedded database, open registration', () => {
+    const config = loadConfig({});
+    expect(config.http).toEqual({ port: 3000, host: '127.0.0.1', bodyLimitBytes: 65536 });
+    expect(config.issuer).toBe('http://localhost:3000');
+    expect(config.database).toEqual({ kind: 'pglite', dataDir: './data/pglite', migrationsRun: true });
+    expect(config.registration).toMatchObject({ mode: 'open', tokenRotation: 'on-update', tokenGraceSeconds: 300, clientSecretTtlSeconds: 0 });
+    expect(Object.isFrozen(config.registration)).toBe(true);
+  });
+
+  it('ISSUER defaults to http://localhost:$PORT', () => {
+    expect(loadConfig({ PORT: '8080' }).issuer).toBe('http://localhost:8080');
+  });
+
+  it('DATABASE_URL selects PostgreSQL', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@db:5432/x', DATABASE_MIGRATIONS_RUN: 'false' }).database).toEqual({
+      kind: 'postgres',
+      url: 'postgres://u@db:5432/x',
+      poolSize: 10,
+      migrationsRun: false,
+    });
+  });
+
+  it('an invalid value stops start-up with a message naming every bad variable', () => {
+    const load = () => loadConfig({ PORT: 'abc', REGISTRATION_TOKEN_ROTATION: 'sometimes', ISSUER: 'https://x.example/?a=1' });
+    expect(load).toThrow(InvalidConfigurationError);
+    expect(load).toThrow(/PORT="abc"/);
+    expect(load).toThrow(/REGISTRATION_TOKEN_ROTATION="sometimes"/);
+    expect(load).toThrow(/ISSUER=/);
+  });
+
+  it('protected registration without an initial access token is a contradiction and fails', () => {
+    expect(() => loadConfig({ REGISTRATION_MODE: 'protected' })).toThrow(/REGISTRATION_INITIAL_ACCESS_TOKEN/);
+  });
+
+  it('issuerUrl joins paths without doubling the slash', () => {
+    expect(issuerUrl({ issuer: 'https://id.example.com/' }, '/register')).toBe('https://id.example.com/register');
+    expect(issuerUrl({ issuer: 'https://id.example.com/tenant' }, '/register')).toBe('https://id.example.com/tenant/register');
+  });
+});

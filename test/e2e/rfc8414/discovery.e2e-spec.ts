@@ -1,0 +1,70 @@
+import { createTestApp, TEST_ISSUER, TestApp } from '../../support/test-app';
+
+describe('RFC 8414 §3 Authorization Server Metadata', () => {
+  let app: TestApp;
+  beforeAll(async () => (app = await createTestApp()));
+  afterAll(() => app.close());
+
+  it.each(['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration'])(
+    'RFC 8414 §3.2: %s lists the issuer exactly and the registration endpoint built from it',
+    async (path) => {
+      const res = await app.http.get(path).set('Host', 'evil.example.com');
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toMatch(/^application\/json/);
+      expect(res.body).toEqual({
+        issuer: TEST_ISSUER,
+        registration_endpoint: `${TEST_ISSUER}/register`,
+        scopes_supported: ['openid', 'profile', 'email'],
+        response_types_supported: ['code'],
+        service_documentation: `${TEST_ISSUER}/docs`,
+      });
+    },
+  );
+
+  it('RFC 8414 §2: lists only endpoints that answer', async () => {
+    const res = await app.http.get('/.well-known/oauth-authorization-server');
+    const endpoints = Object.entries(res.body).filter(([name]) => name.endsWith('_endpoint'));
+    for (const [, url] of endpoints) {
+      const path = new URL(url as string).pathname;
+      const probe = await app.http.post(path).send({});
+      expect(probe.status).not.toBe(404);
+    }
+  });
+
+  it('registration responses build URLs from ISSUER, never from the Host header', async () => {
+    const res = await app.http.post('/register').set('Host', 'evil.example.com').send({ redirect_uris: ['https://a.example.com/cb'] });
+    expect(res.body.registration_client_uri).toBe(`${TEST_ISSUER}/register/${res.body.client_id}`);
+  });
+});
+
+describe('OpenAPI document and Swagger UI', () => {
+  let app: TestApp;
+  beforeAll(async () => (app = await createTestApp()));
+  afterAll(() => app.close());
+
+  it('/docs-json documents every registration endpoint with its bearer scheme and error responses', async () => {
+    const res = await app.http.get('/docs-json');
+    expect(res.status).toBe(200);
+    const doc = res.body;
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/register', '/register/{clientId}', '/.well-known/oauth-authorization-server']),
+    );
+    expect(doc.paths['/register'].post.responses).toHaveProperty('201');
+    expect(doc.paths['/register'].post.responses).toHaveProperty('400');
+    for (const method of ['get', 'put', 'delete']) {
+      const operation = doc.paths['/register/{clientId}'][method];
+      expect(operation.security).toEqual([{ 'registration-access-token': [] }]);
+      expect(operation.responses).toHaveProperty('401');
+      expect(operation.responses).toHaveProperty('403');
+    }
+    expect(doc.components.securitySchemes['registration-access-token']).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(doc.components.schemas.RegisterClientDto.properties.redirect_uris).toBeDefined();
+    expect(doc.components.schemas.UpdateClientDto.properties).not.toHaveProperty('registration_access_token');
+  });
+
+  it('/docs serves the Swagger UI', async () => {
+    const res = await app.http.get('/docs').redirects(1);
+    expect(res.status).toBe(200);
+    expect(res.text).toMatch(/swagger-ui/i);
+  });
+});
