@@ -24,7 +24,7 @@ export interface ClientMetadata {
   tos_uri?: string;
   policy_uri?: string;
   jwks_uri?: string;
-  jwks?: Record<string, unknown>;
+  jwks?: { keys: object[] };
   software_id?: string;
   software_version?: string;
 }
@@ -107,7 +107,7 @@ export function assertValidClientMetadata(metadata: ClientMetadata, policy: Meta
   if (metadata.jwks_uri !== undefined && metadata.jwks !== undefined) {
     throw new InvalidClientMetadataError('jwks_uri and jwks must not both be present');
   }
-  if (metadata.jwks !== undefined && !Array.isArray(metadata.jwks.keys)) {
+  if (metadata.jwks !== undefined && !Array.isArray((metadata.jwks as { keys?: unknown }).keys)) {
     throw new InvalidClientMetadataError('jwks: must be a JWK Set, an object with a "keys" array');
   }
   for (const field of ['client_uri', 'logo_uri', 'tos_uri', 'policy_uri'] as const) {

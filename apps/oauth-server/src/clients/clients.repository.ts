@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, Repository } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { DataSource, Repository } from 'typeorm';
 import { Client, SelfService } from './client.entity';
 import { RegistrationToken } from './registration-token.entity';
 import { RegistrationTokensRepository } from './registration-tokens.repository';
@@ -26,7 +25,7 @@ export class ClientsRepository {
   /** Inserts the client and its first registration access token in one transaction. */
   async create(client: Client, token: RegistrationToken): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      await manager.insert(Client, client as QueryDeepPartialEntity<Client>); // jsonb metadata: TypeORM's deep-partial type cannot see through Record<string, unknown>
+      await manager.insert(Client, client);
       await manager.insert(RegistrationToken, token);
     });
   }
@@ -56,7 +55,7 @@ export class ClientsRepository {
         Client,
         { clientId },
         {
-          metadata: change.metadata as QueryDeepPartialEntity<Client['metadata']>,
+          metadata: change.metadata,
           secretHash: updated.secretHash,
           secretExpiresAt: updated.secretExpiresAt,
           updatedAt: updated.updatedAt,

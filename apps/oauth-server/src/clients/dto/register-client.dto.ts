@@ -101,7 +101,7 @@ export class RegisterClientDto {
 
   @ApiPropertyOptional({ description: "The client's JWK Set by value. Never together with jwks_uri.", type: Object })
   @IsOptional() @IsObject()
-  jwks?: Record<string, unknown>;
+  jwks?: { keys: object[] };
 
   @ApiPropertyOptional({ description: 'Identifier of the client software, stable across instances.', example: '4NRB1-0XZABZI9E6-5SM3R' })
   @IsOptional() @IsString() @MaxLength(MAX_TEXT)
