@@ -49,7 +49,8 @@ export class RegistrationTokensRepository {
    * Stores a new token and lets every older live token of the client run out after the grace
    * period, so a client whose response was lost can retry with the token it still has.
    */
-  async rotate(token: RegistrationToken, graceSeconds: number, manager: EntityManager = this.dataSource.manager): Promise<void> {
+  async rotate(token: RegistrationToken, graceSeconds: number, manager?: EntityManager): Promise<void> {
+    if (!manager) return this.dataSource.transaction((inner) => this.rotate(token, graceSeconds, inner));
     await manager.insert(RegistrationToken, token);
     await manager.query(
       `UPDATE registration_tokens
