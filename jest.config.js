@@ -25,7 +25,7 @@ module.exports = {
   // import() for Node built-ins: Jest can run them only once compiled to CommonJS (cached after one run).
   transformIgnorePatterns: [],
   moduleNameMapper: {
-    '^@app/(config|crypto|database|hashing|logging|oauth-errors)$': '<rootDir>/libs/$1/src',
+    '^@app/(config|crypto|database|hashing|logging|oauth-errors|worker-pool)$': '<rootDir>/libs/$1/src',
   },
   testTimeout: 60000,
   maxWorkers: 2,

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { AppConfig, loadConfig } from '@app/config';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { loggerOptions } from '@app/logging';
 import pino from 'pino';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -38,8 +39,8 @@ export async function createTestApp(
   const database: TestDatabase = await createTestDatabase();
   const config = loadConfig({ ISSUER: TEST_ISSUER, LOG_LEVEL: 'silent', ...database.env, ...env });
   const logger = options.logStream
-    ? pino({ level: config.logging.level }, options.logStream as pino.DestinationStream)
-    : pino({ level: config.logging.level });
+    ? pino(loggerOptions(config.logging), options.logStream as pino.DestinationStream)
+    : pino(loggerOptions(config.logging));
   let app: NestFastifyApplication;
   try {
     app = await createHttpApp(config, logger);
@@ -55,7 +56,8 @@ export async function createTestApp(
     http,
     dataSource,
     resetDatabase: async () => {
-      await dataSource.query('TRUNCATE registration_tokens, clients CASCADE');
+      await dataSource.query('TRUNCATE audit_events');
+      await dataSource.query('TRUNCATE registration_tokens, clients, initial_access_tokens CASCADE');
     },
     registerClient: async (body = {}) => {
       const response = await http.post('/register').send(aClient(body));

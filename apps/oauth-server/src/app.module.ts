@@ -1,10 +1,16 @@
 import { AppConfig, AppConfigModule } from '@app/config';
 import { dataSourceOptions } from '@app/database';
 import { HashingModule } from '@app/hashing';
+import { WorkerPoolModule } from '@app/worker-pool';
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from './audit/audit.module';
 import { ClientsModule } from './clients/clients.module';
+import { RegistrationPoliciesModule } from './clients/policies/registration-policies.module';
 import { DiscoveryModule } from './discovery/discovery.module';
+import { HealthModule } from './health/health.module';
+import { MaintenanceModule } from './maintenance/maintenance.module';
+import { MetricsModule } from './metrics/metrics.module';
 
 /** Composition only: configuration, database, infrastructure, then the feature modules. */
 @Module({})
@@ -16,6 +22,13 @@ export class AppModule {
         AppConfigModule.forRoot(config),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config), autoLoadEntities: true }),
         HashingModule,
+        WorkerPoolModule,
+        MetricsModule,
+        HealthModule,
+        MaintenanceModule,
+        AuditModule,
+        // Validated here, before anything starts: a bad REGISTRATION_POLICY_FILE stops start-up.
+        RegistrationPoliciesModule.forRoot(config),
         ClientsModule,
         DiscoveryModule,
       ],

@@ -1,11 +1,12 @@
 import { AppConfig } from '@app/config';
-import { createLogger, PinoNestLogger } from '@app/logging';
+import { createLogger, PinoNestLogger, requestIdOptions } from '@app/logging';
 import { OAuthExceptionFilter, oauthValidationPipe } from '@app/oauth-errors';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
+import { setUpOperations } from './http-operations';
 
 /**
  * Builds the HTTP application exactly as production runs it: Fastify, the global pipe and filter,
@@ -15,19 +16,22 @@ export async function createHttpApp(config: AppConfig, logger: Logger = createLo
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
     bodyLimit: config.http.bodyLimitBytes,
-    // Request ids come from X-Request-Id when the caller (or a proxy) sets one.
-    requestIdHeader: 'x-request-id',
-    trustProxy: false,
+    // Request ids come from a well-formed X-Request-Id when the caller (or a proxy) sets one.
+    ...requestIdOptions(),
+    // Fastify accepts a hop count too; its typings omit it.
+    trustProxy: config.proxy.trust as unknown as boolean | string[],
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
-    logger: new PinoNestLogger(logger),
+    logger: new PinoNestLogger(logger, config.logging.moduleLevels),
     bufferLogs: false,
     abortOnError: false,
   });
   // Nest routes Fastify's own errors (body parsing, size, unknown routes) through this filter too.
   app.useGlobalFilters(new OAuthExceptionFilter(config.issuer));
   app.useGlobalPipes(oauthValidationPipe());
-  app.enableShutdownHooks();
+  // No enableShutdownHooks(): main.ts handles SIGTERM/SIGINT (graceful-shutdown.ts) so that the
+  // listener closes before the pool drains and the process exits 0.
+  await setUpOperations(app, config);
   setUpSwagger(app, config);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();

@@ -1,5 +1,7 @@
 import 'reflect-metadata';
 import { InvalidConfigurationError, loadConfig } from '@app/config';
+import { createLogger } from '@app/logging';
+import { installGracefulShutdown } from './graceful-shutdown';
 import { createHttpApp } from './http-app';
 
 async function main(): Promise<void> {
@@ -13,7 +15,9 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const app = await createHttpApp(config);
+  const logger = createLogger(config.logging);
+  const app = await createHttpApp(config, logger);
+  installGracefulShutdown(app, config.shutdown.graceSeconds * 1000, logger);
   await app.listen({ port: config.http.port, host: config.http.host });
   const where = config.database.kind === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.database.dataDir}`;
   app.getHttpAdapter().getInstance().log.info(`Tessera listening on ${config.http.host}:${config.http.port}, issuer ${config.issuer}, database: ${where}`);

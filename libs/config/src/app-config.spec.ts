@@ -32,8 +32,17 @@ describe('configuration', () => {
     expect(load).toThrow(/ISSUER=/);
   });
 
-  it('protected registration without an initial access token is a contradiction and fails', () => {
-    expect(() => loadConfig({ REGISTRATION_MODE: 'protected' })).toThrow(/REGISTRATION_INITIAL_ACCESS_TOKEN/);
+  it('protected registration no longer needs a static token: operators mint initial access tokens (iat:mint)', () => {
+    expect(loadConfig({ REGISTRATION_MODE: 'protected' }).registration.initialAccessToken).toBeUndefined();
+  });
+
+  it('CORS_ALLOWED_ORIGINS is a space-separated list of origins; anything else fails', () => {
+    expect(loadConfig({ CORS_ALLOWED_ORIGINS: 'https://a.example http://localhost:5173' }).cors.allowedOrigins).toEqual([
+      'https://a.example',
+      'http://localhost:5173',
+    ]);
+    expect(() => loadConfig({ CORS_ALLOWED_ORIGINS: 'https://a.example/path' })).toThrow(/CORS_ALLOWED_ORIGINS/);
+    expect(() => loadConfig({ CORS_ALLOWED_ORIGINS: '*' })).toThrow(/CORS_ALLOWED_ORIGINS/);
   });
 
   it('issuerUrl joins paths without doubling the slash', () => {

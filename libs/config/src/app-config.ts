@@ -1,8 +1,14 @@
-import { InvalidConfigurationError, validateEnvironment } from './environment-variables';
+import { validateEnvironment } from './environment-variables';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 export type RegistrationMode = 'open' | 'protected';
 export type TokenRotation = 'never' | 'on-update' | 'on-every-use';
+/** The rate-limited route groups; http-app.ts maps routes onto them (see RATE_LIMITED_ROUTES). */
+export type RateLimitName = 'register' | 'management' | 'login' | 'token';
+export interface RateLimit {
+  readonly max: number;
+  readonly windowSeconds: number;
+}
 
 export type DatabaseConfig =
   | { kind: 'postgres'; url: string; poolSize: number; migrationsRun: boolean }
@@ -13,7 +19,24 @@ export interface AppConfig {
   /** The public base URL; every URL the server hands out is built from it, never from Host. */
   readonly issuer: string;
   readonly database: DatabaseConfig;
-  readonly logging: { readonly level: LogLevel; readonly format: 'json' | 'pretty' };
+  readonly logging: {
+    readonly level: LogLevel;
+    readonly format: 'json' | 'pretty';
+    /** Per-module levels for Nest loggers, keyed by context (class name). */
+    readonly moduleLevels: Readonly<Record<string, LogLevel>>;
+  };
+  /** Fastify's trustProxy: which peers may set X-Forwarded-For/-Proto (client address, https). */
+  readonly proxy: { readonly trust: boolean | number | readonly string[] };
+  readonly workerPool: { readonly size: number; readonly queueLength: number; readonly jobTimeoutSeconds: number };
+  /** 0 disables the scheduled sweep. */
+  readonly maintenance: { readonly sweepIntervalSeconds: number };
+  readonly shutdown: { readonly graceSeconds: number };
+  readonly rateLimit: {
+    readonly enabled: boolean;
+    /** Shared counters for several instances; in-memory per process when undefined. */
+    readonly redisUrl: string | undefined;
+    readonly limits: Readonly<Record<RateLimitName, RateLimit>>;
+  };
   readonly registration: {
     readonly mode: RegistrationMode;
     readonly initialAccessToken: string | undefined;
@@ -23,7 +46,15 @@ export interface AppConfig {
     readonly clientSecretTtlSeconds: number;
     readonly maxRedirectUris: number;
     readonly maxContacts: number;
+    /** Path of the registration policy file (JSON or YAML); undefined → the built-in permissive policy. */
+    readonly policyFile: string | undefined;
+    /** Registrations never used within this many seconds are removed by the sweeper; 0 = never. */
+    readonly unusedClientTtlSeconds: number;
+    /** How long a client's previous secret keeps working after an operator rotation. */
+    readonly secretRotationGraceSeconds: number;
   };
+  /** Origins allowed to call registration, discovery, token and JWKS endpoints from a browser. */
+  readonly cors: { readonly allowedOrigins: readonly string[] };
   readonly oauth: { readonly scopesSupported: readonly string[] };
   /** HMAC key for stored secret hashes; undefined means "use the key kept in the database". */
   readonly tokenHashKey: string | undefined;
@@ -36,11 +67,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const vars = validateEnvironment(env);
   const port = vars.PORT ?? 3000;
   const mode = (vars.REGISTRATION_MODE ?? 'open') as RegistrationMode;
-  if (mode === 'protected' && !vars.REGISTRATION_INITIAL_ACCESS_TOKEN) {
-    throw new InvalidConfigurationError(
-      'Invalid configuration:\n  REGISTRATION_INITIAL_ACCESS_TOKEN: required when REGISTRATION_MODE=protected',
-    );
-  }
   const migrationsRun = vars.DATABASE_MIGRATIONS_RUN !== 'false';
   const database: DatabaseConfig = vars.DATABASE_URL
     ? { kind: 'postgres', url: vars.DATABASE_URL, poolSize: vars.DATABASE_POOL_SIZE ?? 10, migrationsRun }
@@ -53,6 +79,25 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logging: {
       level: (vars.LOG_LEVEL ?? 'info') as LogLevel,
       format: (vars.LOG_FORMAT ?? 'json') as 'json' | 'pretty',
+      moduleLevels: parseModuleLevels(vars.LOG_LEVEL_MODULES),
+    },
+    proxy: { trust: parseTrustProxy(vars.HTTP_TRUST_PROXY) },
+    workerPool: {
+      size: vars.WORKER_POOL_SIZE ?? 4,
+      queueLength: vars.WORKER_POOL_QUEUE_LENGTH ?? 1000,
+      jobTimeoutSeconds: vars.WORKER_POOL_JOB_TIMEOUT_SECONDS ?? 30,
+    },
+    maintenance: { sweepIntervalSeconds: vars.SWEEPER_INTERVAL_SECONDS ?? 300 },
+    shutdown: { graceSeconds: vars.SHUTDOWN_GRACE_SECONDS ?? 25 },
+    rateLimit: {
+      enabled: vars.RATE_LIMIT_ENABLED !== 'false',
+      redisUrl: vars.REDIS_URL,
+      limits: {
+        register: parseRateLimit(vars.RATE_LIMIT_REGISTER ?? '30/60'),
+        management: parseRateLimit(vars.RATE_LIMIT_MANAGEMENT ?? '120/60'),
+        login: parseRateLimit(vars.RATE_LIMIT_LOGIN ?? '20/60'),
+        token: parseRateLimit(vars.RATE_LIMIT_TOKEN ?? '300/60'),
+      },
     },
     registration: {
       mode,
@@ -63,7 +108,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       clientSecretTtlSeconds: vars.CLIENT_SECRET_TTL_SECONDS ?? 0,
       maxRedirectUris: vars.REGISTRATION_MAX_REDIRECT_URIS ?? 20,
       maxContacts: vars.REGISTRATION_MAX_CONTACTS ?? 10,
+      policyFile: vars.REGISTRATION_POLICY_FILE,
+      unusedClientTtlSeconds: vars.REGISTRATION_UNUSED_CLIENT_TTL_SECONDS ?? 0,
+      secretRotationGraceSeconds: vars.CLIENT_SECRET_ROTATION_GRACE_SECONDS ?? 86400,
     },
+    cors: { allowedOrigins: vars.CORS_ALLOWED_ORIGINS ? vars.CORS_ALLOWED_ORIGINS.split(' ') : [] },
     oauth: { scopesSupported: (vars.OAUTH_SCOPES_SUPPORTED ?? 'openid profile email').split(' ') },
     tokenHashKey: vars.TOKEN_HASH_KEY,
   });
@@ -72,6 +121,23 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 /** Joins a path onto the issuer without doubling or dropping the slash. */
 export function issuerUrl(config: Pick<AppConfig, 'issuer'>, path: string): string {
   return `${config.issuer.replace(/\/+$/, '')}${path}`;
+}
+
+function parseModuleLevels(value: string | undefined): Record<string, LogLevel> {
+  if (!value) return {};
+  return Object.fromEntries(value.split(',').map((pair) => pair.split('=') as [string, LogLevel]));
+}
+
+function parseTrustProxy(value: string | undefined): boolean | number | string[] {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(',');
+}
+
+function parseRateLimit(value: string): RateLimit {
+  const [max, windowSeconds] = value.split('/').map(Number);
+  return { max, windowSeconds };
 }
 
 function deepFreeze<T extends object>(value: T): T {

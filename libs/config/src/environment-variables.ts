@@ -17,6 +17,9 @@ import {
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export const REGISTRATION_MODES = ['open', 'protected'] as const;
 export const TOKEN_ROTATIONS = ['never', 'on-update', 'on-every-use'] as const;
+/** `<max>/<window seconds>`, e.g. `20/60`: at most 20 requests per client address per minute. */
+export const RATE_LIMIT_FORMAT = /^\d{1,6}\/\d{1,6}$/;
+const RATE_LIMIT_MESSAGE = 'must be <max requests>/<window seconds>, e.g. 20/60';
 
 /**
  * Every environment variable Tessera reads, with its rule. Defaults live in app-config.ts;
@@ -85,6 +88,64 @@ export class EnvironmentVariables {
 
   @IsOptional() @IsString() @MinLength(32)
   TOKEN_HASH_KEY?: string;
+
+  // Issue 4: operations — logging, worker pool, sweeper, shutdown, rate limits, proxies
+  @IsOptional() @Matches(/^[A-Za-z0-9_]+=(fatal|error|warn|info|debug|trace|silent)(,[A-Za-z0-9_]+=(fatal|error|warn|info|debug|trace|silent))*$/, {
+    message: 'LOG_LEVEL_MODULES must look like ClientsService=debug,SweeperService=warn',
+  })
+  LOG_LEVEL_MODULES?: string;
+
+  @IsOptional() @IsInt() @Min(1) @Max(256)
+  WORKER_POOL_SIZE?: number;
+
+  @IsOptional() @IsInt() @Min(1) @Max(1_000_000)
+  WORKER_POOL_QUEUE_LENGTH?: number;
+
+  @IsOptional() @IsInt() @Min(1) @Max(3600)
+  WORKER_POOL_JOB_TIMEOUT_SECONDS?: number;
+
+  @IsOptional() @IsInt() @Min(0) @Max(7 * 86400)
+  SWEEPER_INTERVAL_SECONDS?: number;
+
+  @IsOptional() @IsInt() @Min(1) @Max(3600)
+  SHUTDOWN_GRACE_SECONDS?: number;
+
+  @IsOptional() @Matches(/^(true|false|\d{1,2}|[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*)$/, {
+    message: 'HTTP_TRUST_PROXY must be true, false, a hop count or a comma-separated list of addresses/CIDRs',
+  })
+  HTTP_TRUST_PROXY?: string;
+
+  @IsOptional() @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  @IsOptional() @IsBooleanString()
+  RATE_LIMIT_ENABLED?: string;
+
+  @IsOptional() @Matches(RATE_LIMIT_FORMAT, { message: RATE_LIMIT_MESSAGE })
+  RATE_LIMIT_REGISTER?: string;
+
+  @IsOptional() @Matches(RATE_LIMIT_FORMAT, { message: RATE_LIMIT_MESSAGE })
+  RATE_LIMIT_MANAGEMENT?: string;
+
+  @IsOptional() @Matches(RATE_LIMIT_FORMAT, { message: RATE_LIMIT_MESSAGE })
+  RATE_LIMIT_LOGIN?: string;
+
+  @IsOptional() @Matches(RATE_LIMIT_FORMAT, { message: RATE_LIMIT_MESSAGE })
+  RATE_LIMIT_TOKEN?: string;
+
+  @IsOptional() @IsString() @MinLength(1)
+  REGISTRATION_POLICY_FILE?: string;
+
+  @IsOptional() @IsInt() @Min(0)
+  REGISTRATION_UNUSED_CLIENT_TTL_SECONDS?: number;
+
+  @IsOptional() @IsInt() @Min(0) @Max(30 * 86400)
+  CLIENT_SECRET_ROTATION_GRACE_SECONDS?: number;
+
+  @IsOptional() @Matches(/^(https?:\/\/[^\s/?#]+)( https?:\/\/[^\s/?#]+)*$/, {
+    message: 'CORS_ALLOWED_ORIGINS must be space-separated origins such as https://app.example.com (scheme://host[:port])',
+  })
+  CORS_ALLOWED_ORIGINS?: string;
 }
 
 /** Validates the raw environment and returns every problem, one line per variable. */

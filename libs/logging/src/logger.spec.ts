@@ -17,4 +17,19 @@ describe('log redaction', () => {
     expect(output).toContain('visible-client');
     expect(output).not.toMatch(/SECRET-\d/);
   });
+
+  it('redacts secret fields two levels down and every RFC secret name (codes, tokens, verifiers, assertions)', () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) });
+    const logger = pino(loggerOptions({ level: 'info', format: 'json' }), sink);
+    logger.info({
+      token: 'SECRET-10',
+      body: { code: 'SECRET-11', access_token: 'SECRET-12', refresh_token: 'SECRET-13', id_token: 'SECRET-14' },
+      outer: { inner: { client_assertion: 'SECRET-15', initial_access_token: 'SECRET-16', cookie: 'SECRET-17' } },
+      grant_type: 'authorization_code',
+    });
+    const output = lines.join('');
+    expect(output).toContain('authorization_code');
+    expect(output).not.toMatch(/SECRET-\d/);
+  });
 });

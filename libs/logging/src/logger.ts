@@ -1,10 +1,33 @@
 import type { LoggerService } from '@nestjs/common';
 import pino, { Logger, LoggerOptions } from 'pino';
 import type { LogLevel } from '@app/config';
+import { currentRequestContext } from './request-context';
 
 /**
- * Paths pino replaces with "[redacted]": credentials in headers and every secret-bearing field
- * of the bodies and objects we might log. Never log a token, secret, code, verifier or cookie.
+ * Fields that carry secrets wherever they appear: RFC 6749 codes and tokens, RFC 7636 verifiers,
+ * RFC 7591/7592 client secrets and registration/initial access tokens, passwords, credentials.
+ */
+export const SECRET_FIELDS = [
+  'client_secret',
+  'registration_access_token',
+  'initial_access_token',
+  'password',
+  'code',
+  'code_verifier',
+  'access_token',
+  'refresh_token',
+  'id_token',
+  'client_assertion',
+  'assertion',
+  'token',
+  'authorization',
+  'cookie',
+];
+
+/**
+ * Paths pino replaces with "[redacted]": credential headers, and every secret field at the top
+ * level and two levels down (pino paths are not recursive). Never log a token, secret, code,
+ * verifier or cookie; the test in logger.spec.ts and test/e2e/operations/log-redaction prove it.
  */
 export const REDACTED_PATHS = [
   'req.headers.authorization',
@@ -12,19 +35,8 @@ export const REDACTED_PATHS = [
   'res.headers["set-cookie"]',
   'headers.authorization',
   'headers.cookie',
-  '*.client_secret',
-  '*.registration_access_token',
-  '*.initial_access_token',
-  '*.password',
-  '*.code',
-  '*.code_verifier',
-  '*.access_token',
-  '*.refresh_token',
-  '*.id_token',
-  'client_secret',
-  'registration_access_token',
-  'password',
-  'code_verifier',
+  'headers["set-cookie"]',
+  ...SECRET_FIELDS.flatMap((field) => [field, `*.${field}`, `*.*.${field}`]),
 ];
 
 export function loggerOptions(options: { level: LogLevel; format: 'json' | 'pretty' }): LoggerOptions {
@@ -46,7 +58,13 @@ type Level = 'info' | 'error' | 'warn' | 'debug' | 'trace' | 'fatal';
 
 /** Routes Nest's Logger (context = class name) into the same pino logger Fastify uses. */
 export class PinoNestLogger implements LoggerService {
-  constructor(private readonly logger: Logger) {}
+  private readonly children = new Map<string, Logger>();
+
+  /** `moduleLevels` (LOG_LEVEL_MODULES) sets the level of single contexts, e.g. { SweeperService: 'debug' }. */
+  constructor(
+    private readonly logger: Logger,
+    private readonly moduleLevels: Readonly<Record<string, LogLevel>> = {},
+  ) {}
 
   log(message: unknown, ...params: unknown[]): void {
     this.write('info', message, params);
@@ -67,11 +85,24 @@ export class PinoNestLogger implements LoggerService {
     this.write('fatal', message, params);
   }
 
+  private forContext(context: string): Logger {
+    let child = this.children.get(context);
+    if (!child) {
+      const level = this.moduleLevels[context];
+      child = this.logger.child({ context }, level ? { level } : undefined);
+      this.children.set(context, child);
+    }
+    return child;
+  }
+
   private write(level: Level, message: unknown, params: unknown[]): void {
     // Nest appends the context (the class name) as the last string parameter.
     const context = params.length > 0 && typeof params[params.length - 1] === 'string' ? params.pop() : undefined;
     const text = params.find((param): param is string => typeof param === 'string');
-    const target = context ? this.logger.child({ context }) : this.logger;
+    let target = context ? this.forContext(context as string) : this.logger;
+    // Lines written while serving a request carry its id, like Fastify's own request logger.
+    const reqId = currentRequestContext()?.reqId;
+    if (reqId) target = target.child({ reqId });
     if (message !== null && typeof message === 'object') {
       target[level](message as object, text);
     } else {

@@ -2,6 +2,7 @@ export * from './oauth-error';
 export * from './rfc6749.errors';
 export * from './rfc6750.errors';
 export * from './rfc7591.errors';
+export * from './rfc6585.errors';
 export * from './to-oauth-error';
 export * from './oauth-exception.filter';
 export * from './oauth-validation.pipe';

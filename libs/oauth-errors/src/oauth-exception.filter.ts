@@ -47,7 +47,11 @@ export function sendOAuthError(reply: FastifyReply, error: OAuthError, realm: st
 
 // RFC 6749 §5.2: error_description is limited to %x20-21 / %x23-5B / %x5D-7E (no quote, no backslash).
 function asDescription(text: string): string {
-  return text.replace(/"/g, "'").replace(/\\/g, '/').replace(/[^\x20-\x7e]/g, '?');
+  return text
+    .replace(/§/g, 'section ')
+    .replace(/"/g, "'")
+    .replace(/\\/g, '/')
+    .replace(/[^\x20-\x7e]/g, '?');
 }
 
 // RFC 6750 §3: auth-param values are quoted strings; strip what a quoted-string cannot carry.

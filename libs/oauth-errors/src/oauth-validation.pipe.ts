@@ -61,9 +61,17 @@ export function describeValidationErrors(errors: ValidationError[], parent = '')
   const messages: string[] = [];
   for (const error of errors) {
     const path = parent ? `${parent}.${error.property}` : error.property;
-    const constraints = Object.values(error.constraints ?? {});
-    if (constraints.length > 0) messages.push(constraints[0]);
+    // Name the type error first ("must be an array"), not a length rule that also failed because of it.
+    const constraints = Object.entries(error.constraints ?? {}).sort(([a], [b]) => typeRank(a) - typeRank(b));
+    if (constraints.length > 0) messages.push(constraints[0][1]);
     if (error.children?.length) messages.push(describeValidationErrors(error.children, path));
   }
   return messages.filter(Boolean).join('; ');
+}
+
+const TYPE_CONSTRAINTS = ['isDefined', 'isArray', 'isString', 'isObject', 'isInt', 'isNumber', 'isBoolean'];
+
+function typeRank(constraint: string): number {
+  const rank = TYPE_CONSTRAINTS.indexOf(constraint);
+  return rank < 0 ? TYPE_CONSTRAINTS.length : rank;
 }

@@ -191,6 +191,16 @@ describe('RFC 7591 §3.2.2 Client Registration Error Response', () => {
     expect(res.body).toEqual({ error: 'invalid_request', error_description: expect.stringMatching(/larger/) });
   });
 
+  it('RFC 7591 §3.2.2: a wrong type is described by its type rule, not by a length rule it also breaks', async () => {
+    const res = await app.http.post('/register').send(aClient({ redirect_uris: 'https://a.example.com/cb' }));
+    expect(res.body.error_description).toBe('redirect_uris must be an array');
+  });
+
+  it('RFC 6749 §5.2: section signs in descriptions are spelt out, as the character set requires', async () => {
+    const res = await app.http.post('/register').send(aClient({ redirect_uris: ['https://a.example.com/cb#x'] }));
+    expect(res.body.error_description).toMatch(/RFC 6749 section 3\.1\.2/);
+  });
+
   it('RFC 6749 §5.2: no error_description contains a quote, backslash or non-ASCII character', async () => {
     const res = await app.http.post('/register').send(aClient({ redirect_uris: ['https://例え.jp/"\\#x'] }));
     expect(res.status).toBe(400);

@@ -83,17 +83,21 @@ describe('RFC 7592 §2.1 Client Read Request', () => {
     expect(res.status).toBe(200);
     expect(res.headers['cache-control']).toBe('no-store');
     const { client_secret: _secret, registration_access_token: _token, ...expected } = reg;
-    expect(res.body).toEqual(expected);
+    expect(res.body).toEqual({ ...expected, registration_access_token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
     expect(JSON.stringify(res.body)).not.toContain(reg.client_secret as string);
   });
 
-  it('RFC 7592 §3: with the default rotation (on-update) a read returns no new token and the token keeps working', async () => {
+  it('RFC 7592 §3: every read response carries a new registration_access_token (default rotation on-every-use)', async () => {
     const reg = await app.registerClient();
-    for (let i = 0; i < 2; i++) {
-      const res = await app.http.get(`/register/${reg.client_id}`).auth(reg.registration_access_token, { type: 'bearer' });
-      expect(res.status).toBe(200);
-      expect(res.body).not.toHaveProperty('registration_access_token');
-    }
+    const first = await app.http.get(`/register/${reg.client_id}`).auth(reg.registration_access_token, { type: 'bearer' });
+    expect(first.status).toBe(200);
+    expect(first.body.registration_access_token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(first.body.registration_access_token).not.toBe(reg.registration_access_token);
+    const second = await app.http.get(`/register/${reg.client_id}`).auth(first.body.registration_access_token, { type: 'bearer' });
+    expect(second.status).toBe(200);
+    // The rotated-out token still works within REGISTRATION_TOKEN_GRACE_SECONDS (a lost response can be retried).
+    const retry = await app.http.get(`/register/${reg.client_id}`).auth(reg.registration_access_token, { type: 'bearer' });
+    expect(retry.status).toBe(200);
   });
 });
 
@@ -154,7 +158,7 @@ describe('RFC 7592 §2.2 Client Update Request', () => {
     const reg = await app.registerClient();
     const missing = await put(reg, reg.registration_access_token, { client_secret: reg.client_secret, redirect_uris: reg.redirect_uris });
     expect(missing.status).toBe(400);
-    expect(missing.body.error_description).toMatch(/client_id/);
+    expect(missing.body).toEqual({ error: 'invalid_request', error_description: expect.stringMatching(/client_id/) });
     const other = await put(reg, reg.registration_access_token, { client_id: 'someone-else', client_secret: reg.client_secret, redirect_uris: reg.redirect_uris });
     expect(other.status).toBe(400);
     expect(other.body).toEqual({ error: 'invalid_request', error_description: expect.stringMatching(/client_id/) });
@@ -200,29 +204,43 @@ describe('RFC 7592 §2.2 Client Update Request', () => {
     expect(typed.body.error).toBe('invalid_client_metadata');
   });
 
-  it('RFC 7592 §2.2: a public client turned confidential is issued a new secret; the reverse drops it', async () => {
+  it('RFC 7592 §2.2: a public client cannot turn itself confidential (the new secret could be lost with the response)', async () => {
     const reg = await app.registerClient(aNativeClient());
-    const toConfidential = await put(reg, reg.registration_access_token, {
+    const res = await put(reg, reg.registration_access_token, {
       client_id: reg.client_id,
       redirect_uris: reg.redirect_uris,
       application_type: 'native',
       token_endpoint_auth_method: 'client_secret_basic',
     });
-    expect(toConfidential.status).toBe(200);
-    expect(toConfidential.body.client_secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(toConfidential.body.client_secret_expires_at).toBe(0);
-    const toPublic = await put(reg, toConfidential.body.registration_access_token, {
-      client_id: reg.client_id,
-      client_secret: toConfidential.body.client_secret,
-      redirect_uris: reg.redirect_uris,
-      application_type: 'native',
-      token_endpoint_auth_method: 'none',
-    });
-    expect(toPublic.status).toBe(200);
-    expect(toPublic.body).not.toHaveProperty('client_secret_expires_at');
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ error: 'invalid_client_metadata', error_description: expect.stringMatching(/public client cannot become confidential/) });
   });
 
-  it('issue 2 §3: on-update rotation returns a new token; the old one works only within the grace period', async () => {
+  it('RFC 7592 §2.2: a confidential client may turn public; its secret is dropped', async () => {
+    const reg = await app.registerClient();
+    const res = await put(reg, reg.registration_access_token, {
+      client_id: reg.client_id,
+      client_secret: reg.client_secret,
+      redirect_uris: reg.redirect_uris,
+      token_endpoint_auth_method: 'none',
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).not.toHaveProperty('client_secret_expires_at');
+    const [row] = await app.dataSource.query('SELECT secret_hash FROM clients WHERE client_id = $1', [reg.client_id]);
+    expect(row.secret_hash).toBeNull();
+  });
+
+  it('RFC 7592 §2.2: client_secret null or of the wrong type is a 400, never a 500', async () => {
+    const reg = await app.registerClient();
+    const nullSecret = await put(reg, reg.registration_access_token, { client_id: reg.client_id, client_secret: null, redirect_uris: reg.redirect_uris });
+    expect(nullSecret.status).toBe(400);
+    expect(nullSecret.body.error_description).toMatch(/client_secret/);
+    const numberSecret = await put(reg, reg.registration_access_token, { client_id: reg.client_id, client_secret: 5, redirect_uris: reg.redirect_uris });
+    expect(numberSecret.status).toBe(400);
+    expect(numberSecret.body.error_description).toMatch(/client_secret/);
+  });
+
+  it('RFC 7592 §3: an update returns a new token; the old one works only within the grace period', async () => {
     const reg = await app.registerClient();
     const body = { client_id: reg.client_id, client_secret: reg.client_secret, redirect_uris: reg.redirect_uris };
     const first = await put(reg, reg.registration_access_token, body);

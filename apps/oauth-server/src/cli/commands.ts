@@ -25,7 +25,7 @@ export const COMMANDS: Record<string, Command> = {
     async run(app, args, io) {
       const [clientId, ...rest] = args;
       const mode = option(rest, '--mode') ?? 'none';
-      if (!clientId || clientId.startsWith('--') || !LOCK_MODES.includes(mode as SelfService)) return usage(io, this.usage);
+      if (!clientId || clientId === '--mode' || !LOCK_MODES.includes(mode as SelfService)) return usage(io, this.usage);
       const changed = await app.get(ClientsService).setSelfService(clientId, mode as SelfService);
       return report(io, changed, clientId, `locked (${mode})`);
     },

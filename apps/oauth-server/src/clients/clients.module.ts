@@ -8,11 +8,17 @@ import { ClientsService } from './clients.service';
 import { InitialAccessTokenGuard } from './guards/initial-access-token.guard';
 import { RegistrationTokenGuard } from './guards/registration-token.guard';
 import { RegistrationToken } from './registration-token.entity';
+import { RegistrationTokensCleanup } from './registration-tokens.cleanup';
+import { InitialAccessToken } from './initial-access-token.entity';
+import { InitialAccessTokensRepository } from './initial-access-tokens.repository';
+import { InitialAccessTokensService } from './initial-access-tokens.service';
+import { SoftwareStatementVerifier } from './software-statement.verifier';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Client, RegistrationToken])],
+  imports: [TypeOrmModule.forFeature([Client, RegistrationToken, InitialAccessToken])],
   controllers: [ClientsController],
-  providers: [ClientsService, ClientsRepository, RegistrationTokensRepository, RegistrationTokenGuard, InitialAccessTokenGuard],
-  exports: [ClientsService],
+  providers: [RegistrationTokensCleanup, ClientsService, ClientsRepository, RegistrationTokensRepository, RegistrationTokenGuard, InitialAccessTokenGuard,
+    InitialAccessTokensRepository, InitialAccessTokensService, SoftwareStatementVerifier],
+  exports: [ClientsService, InitialAccessTokensService],
 })
 export class ClientsModule {}

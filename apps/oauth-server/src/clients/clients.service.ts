@@ -1,45 +1,79 @@
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { randomToken } from '@app/crypto';
 import { SecretHasher } from '@app/hashing';
-import { InsufficientScopeError, InvalidRequestError, InvalidTokenError } from '@app/oauth-errors';
+import {
+  InsufficientScopeError,
+  InvalidClientMetadataError,
+  InvalidRequestError,
+  InvalidSoftwareStatementError,
+  InvalidTokenError,
+  RegistrationQuotaExceededError,
+  UnapprovedSoftwareStatementError,
+} from '@app/oauth-errors';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service';
 import { randomUUID } from 'node:crypto';
-import { assertValidClientMetadata, ClientMetadata, MetadataPolicy, withRegistrationDefaults } from './client-metadata';
+import { assertValidClientMetadata, ClientMetadata, MetadataPolicy, RequestedMetadata, withRegistrationDefaults } from './client-metadata';
 import { Client, SelfService } from './client.entity';
-import { ClientsRepository } from './clients.repository';
+import { Admission, ClientsRepository, CreateOutcome } from './clients.repository';
 import { RegistrationTokensRepository } from './registration-tokens.repository';
 import { ClientInformationDto, IssuedSecrets, toClientInformation } from './dto/client-information.dto';
 import { RegisterClientDto } from './dto/register-client.dto';
 import { SERVER_ASSIGNED_FIELDS, UpdateClientDto } from './dto/update-client.dto';
 import { RegistrationToken } from './registration-token.entity';
+import type { AdmittingToken } from './initial-access-tokens.service';
+import { assertAllowedByPolicy, assertJwksUriIsPublic, withPolicyDefaults } from './policies/policy-enforcement';
+import { REGISTRATION_POLICIES } from './policies/registration-policies.module';
+import { DEFAULT_POLICY_NAME, RegistrationPolicies, RegistrationPolicy } from './policies/registration-policy';
+import { SoftwareStatementVerifier, VerifiedStatement } from './software-statement.verifier';
+
 
 // Issue 2 §3: ≥ 128 bits for identifiers, 256 bits for secrets and tokens.
 const CLIENT_ID_BYTES = 16;
 const SECRET_BYTES = 32;
 
+/** Who is registering: the admitting initial access token (absent: anonymous) and the source address. */
+export interface RegistrationContext {
+  initialAccessToken?: AdmittingToken;
+  sourceAddress: string | null;
+}
+
+
 /** Registration rules (RFC 7591) and self-service management rules (RFC 7592). */
 @Injectable()
 export class ClientsService {
   private readonly logger = new Logger(ClientsService.name);
-  private readonly policy: MetadataPolicy;
+  private readonly metadataRules: MetadataPolicy;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly clients: ClientsRepository,
     private readonly tokens: RegistrationTokensRepository,
     private readonly hasher: SecretHasher,
+    private readonly audit: AuditService,
+    @Inject(REGISTRATION_POLICIES) private readonly registrationPolicies: RegistrationPolicies,
+    private readonly statements: SoftwareStatementVerifier,
   ) {
-    this.policy = {
+    this.metadataRules = {
       scopesSupported: config.oauth.scopesSupported,
       maxRedirectUris: config.registration.maxRedirectUris,
       maxContacts: config.registration.maxContacts,
     };
   }
 
-  /** RFC 7591 §3.1–3.2: validate, apply defaults, issue credentials. */
-  async register(body: RegisterClientDto): Promise<ClientInformationDto> {
-    const metadata = withRegistrationDefaults(body, this.policy);
-    assertValidClientMetadata(metadata, this.policy);
+  /** RFC 7591 §3.1–3.2: judge under the admitting policy, apply defaults, issue credentials. */
+  async register(body: RegisterClientDto, context: RegistrationContext = { sourceAddress: null }): Promise<ClientInformationDto> {
+    const policy = this.policy(context.initialAccessToken?.policy ?? this.registrationPolicies.openRegistrationPolicy);
+    const { software_statement: statement, ...requested } = body;
+    const verified = statement === undefined ? undefined : await this.verifyStatement(statement, policy);
+    if (!verified && policy.requireSoftwareStatement) {
+      throw new InvalidSoftwareStatementError(
+        `software_statement: required (registration policy "${policy.name}", rule require_software_statement; RFC 7591 §2.3)`,
+      );
+    }
+    const metadata = this.judge({ ...requested, ...verified?.metadata }, policy);
+    // RFC 7591 §3.2.1: the statement is returned unmodified, the values used also at top level
+    if (statement !== undefined) metadata.software_statement = statement;
     const now = new Date();
     const issued: IssuedSecrets = {};
     const client: Client = {
@@ -50,6 +84,10 @@ export class ClientsService {
       selfService: 'full',
       issuedAt: now,
       updatedAt: now,
+      registrationPolicy: policy.name,
+      initialAccessTokenId: context.initialAccessToken?.id ?? null,
+      registeredFrom: context.sourceAddress,
+      softwareStatementClaims: (verified?.metadata as Client['softwareStatementClaims']) ?? null,
     };
     if (isConfidential(metadata)) {
       issued.clientSecret = randomToken(SECRET_BYTES);
@@ -59,9 +97,45 @@ export class ClientsService {
     const { token, value } = await this.newRegistrationToken(client.clientId, now);
     issued.registrationAccessToken = value;
     // RFC 7591 §3.2.1: the response is sent only after the client and its token are committed.
-    await this.clients.create(client, token);
-    this.logger.log({ client_id: client.clientId, grant_types: metadata.grant_types }, 'client registered');
+    const outcome = await this.clients.create(client, token, {
+      initialAccessTokenId: context.initialAccessToken?.id,
+      dailyQuotas: dailyQuotas(policy, metadata, context.sourceAddress),
+    });
+    if (outcome !== 'created') throw quotaError(outcome, policy);
+    this.logger.log(
+      { client_id: client.clientId, grant_types: metadata.grant_types, policy: policy.name, initial_access_token_id: client.initialAccessTokenId },
+      'client registered',
+    );
+    this.audit.record({ event: 'client.registered', clientId: client.clientId, actor: registrant(this.config), details: auditedMetadata(metadata) });
     return toClientInformation(client, issued, this.config);
+  }
+
+  /** Server-wide rules (client-metadata.ts), then the policy's own (RFC 7591 §5 among them). */
+  private judge(requested: RequestedMetadata, policy: RegistrationPolicy): ClientMetadata {
+    const metadata = withRegistrationDefaults(withPolicyDefaults(requested, policy), this.metadataRules);
+    assertValidClientMetadata(metadata, this.metadataRules);
+    assertJwksUriIsPublic(metadata);
+    assertAllowedByPolicy(metadata, policy);
+    return metadata;
+  }
+
+  private async verifyStatement(statement: string, policy: RegistrationPolicy): Promise<VerifiedStatement> {
+    const verified = await this.statements.verify(statement);
+    const softwareId = verified.metadata.software_id;
+    if (policy.softwareIds && (typeof softwareId !== 'string' || !policy.softwareIds.includes(softwareId))) {
+      // RFC 7591 §3.2.2: a valid statement for software this server does not approve
+      throw new UnapprovedSoftwareStatementError(
+        `software_statement: software_id "${String(softwareId)}" is not approved (registration policy "${policy.name}", rule software_ids)`,
+      );
+    }
+    return verified;
+  }
+
+  private policy(name: string): RegistrationPolicy {
+    const policy = this.registrationPolicies.policies.get(name);
+    // A policy removed from the file after clients or tokens were bound to it: refuse rather than guess.
+    if (!policy) throw new InvalidClientMetadataError(`registration policy "${name}" no longer exists; ask the operator`);
+    return policy;
   }
 
   /** RFC 7592 §2.1 Client Read Request; rotates the token when REGISTRATION_TOKEN_ROTATION=on-every-use. */
@@ -88,12 +162,21 @@ export class ClientsService {
     if (body.client_id !== current.clientId) {
       throw new InvalidRequestError('client_id: must equal the client_id of this registration (RFC 7592 §2.2)');
     }
-    const { client_id: _id, client_secret: presentedSecret, ...requested } = body;
+    const { client_id: _id, client_secret: presentedSecret, software_statement: statement, ...requested } = body;
     void _id;
     for (const field of SERVER_ASSIGNED_FIELDS) delete (requested as Record<string, unknown>)[field];
+    // The token join of the guard carries no binding; the stored row does.
+    const stored = await this.clients.findById(current.clientId);
+    if (!stored) throw new InvalidTokenError('the registration access token is not valid for this client');
+    // Issue 5: the policy that admitted the client judges every update, so it cannot widen itself.
+    const policy = this.policy(stored.registrationPolicy ?? DEFAULT_POLICY_NAME);
+    const verified = statement === undefined ? undefined : await this.verifyStatement(statement, policy);
+    // RFC 7591 §2.3: statement claims take precedence; without a new statement the stored claims still do.
+    const claims = verified?.metadata ?? (stored.softwareStatementClaims as RequestedMetadata | null | undefined) ?? undefined;
     // RFC 7592 §2.2: omitted fields are treated as null, so registration defaults apply again
-    const metadata = withRegistrationDefaults(requested, this.policy);
-    assertValidClientMetadata(metadata, this.policy);
+    const metadata = this.judge({ ...requested, ...claims }, policy);
+    const keptStatement = statement ?? (claims ? stored.metadata.software_statement : undefined);
+    if (keptStatement !== undefined) metadata.software_statement = keptStatement;
 
     const now = new Date();
     const issued: IssuedSecrets = {};
@@ -123,7 +206,13 @@ export class ClientsService {
           secretHash = null;
           secretExpiresAt = null;
         }
-        return { metadata, secretHash, secretExpiresAt, newToken: rotated?.token };
+        return {
+          metadata,
+          secretHash,
+          secretExpiresAt,
+          newToken: rotated?.token,
+          ...(verified ? { softwareStatementClaims: verified.metadata as Client['softwareStatementClaims'] } : {}),
+        };
       },
       this.config.registration.tokenGraceSeconds,
     );
@@ -131,6 +220,12 @@ export class ClientsService {
     if (!updated) throw new InvalidTokenError('the registration access token is not valid for this client');
     if (rotated) issued.registrationAccessToken = rotated.value;
     this.logger.log({ client_id: current.clientId }, 'client updated');
+    this.audit.record({
+      event: 'client.updated',
+      clientId: current.clientId,
+      actor: 'client',
+      details: { ...auditedMetadata(updated.metadata), secret_issued: issued.clientSecret !== undefined, token_rotated: rotated !== undefined },
+    });
     return toClientInformation(updated, issued, this.config);
   }
 
@@ -141,12 +236,14 @@ export class ClientsService {
       throw new InvalidTokenError('the registration access token is not valid for this client');
     }
     this.logger.log({ client_id: client.clientId }, 'client deleted');
+    this.audit.record({ event: 'client.deleted', clientId: client.clientId, actor: 'client' });
   }
 
   /** Operator action: lock or unlock a client's RFC 7592 self-service. */
   async setSelfService(clientId: string, selfService: SelfService): Promise<boolean> {
     const changed = await this.clients.setSelfService(clientId, selfService);
     if (changed) this.logger.log({ client_id: clientId, self_service: selfService }, 'client self-service changed');
+    if (changed) this.audit.record({ event: 'client.self_service_changed', clientId, actor: 'operator', details: { self_service: selfService } });
     return changed;
   }
 
@@ -167,6 +264,47 @@ export class ClientsService {
     const ttl = this.config.registration.clientSecretTtlSeconds;
     return ttl > 0 ? new Date(now.getTime() + ttl * 1000) : null;
   }
+}
+
+function dailyQuotas(policy: RegistrationPolicy, metadata: ClientMetadata, sourceAddress: string | null): Admission['dailyQuotas'] {
+  const quotas: NonNullable<Admission['dailyQuotas']> = [];
+  const { perSoftwareIdPerDay, perSourceAddressPerDay } = policy.quotas;
+  if (perSoftwareIdPerDay !== undefined && metadata.software_id !== undefined) {
+    quotas.push({ kind: 'software_id', key: metadata.software_id, limit: perSoftwareIdPerDay });
+  }
+  if (perSourceAddressPerDay !== undefined && sourceAddress !== null) {
+    quotas.push({ kind: 'source_address', key: sourceAddress, limit: perSourceAddressPerDay });
+  }
+  return quotas;
+}
+
+// Issue 5: an exhausted quota is 403, naming the rule that refused the registration.
+function quotaError(outcome: Exclude<CreateOutcome, 'created'>, policy: RegistrationPolicy): RegistrationQuotaExceededError {
+  switch (outcome) {
+    case 'initial-access-token':
+      return new RegistrationQuotaExceededError('the initial access token has no registrations left (or was revoked or expired meanwhile)');
+    case 'software_id':
+      return new RegistrationQuotaExceededError(
+        `too many registrations of this software_id today (registration policy "${policy.name}", rule quotas.per_software_id_per_day)`,
+      );
+    case 'source_address':
+      return new RegistrationQuotaExceededError(
+        `too many registrations from this address today (registration policy "${policy.name}", rule quotas.per_source_address_per_day)`,
+      );
+  }
+}
+
+// Audit details: what kind of client this is, never a secret or a token.
+function auditedMetadata(metadata: ClientMetadata): Record<string, unknown> {
+  return {
+    grant_types: metadata.grant_types,
+    token_endpoint_auth_method: metadata.token_endpoint_auth_method,
+    redirect_uris: metadata.redirect_uris,
+  };
+}
+
+function registrant(config: AppConfig): 'initial_access_token' | 'anonymous' {
+  return config.registration.mode === 'protected' ? 'initial_access_token' : 'anonymous';
 }
 
 function isConfidential(metadata: ClientMetadata): boolean {

@@ -15,8 +15,9 @@ export const SERVER_ASSIGNED_FIELDS = [
  * Omitted fields are treated as null, so their registration defaults apply again.
  */
 export class UpdateClientDto extends RegisterClientDto {
+  // Checked by the service, so a missing or different client_id is invalid_request (RFC 7592 §2.2).
   @ApiProperty({ description: 'MUST equal the client_id in the URL (RFC 7592 §2.2).' })
-  @IsString() @MaxLength(200)
+  @IsOptional() @IsString() @MaxLength(200)
   client_id: string;
 
   @ApiPropertyOptional({

@@ -1,0 +1,34 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { AuditEvent } from './audit-event.entity';
+
+export interface AuditFilter {
+  clientId?: string;
+  event?: string;
+  since?: Date;
+  until?: Date;
+  /** Newest first; default 100, at most 1000. */
+  limit?: number;
+}
+
+/** The only file that touches audit_events. */
+@Injectable()
+export class AuditRepository {
+  constructor(@InjectRepository(AuditEvent) private readonly events: Repository<AuditEvent>) {}
+
+  /** Idempotent: a retried write of the same event (same id) stores it once. */
+  async insert(event: AuditEvent): Promise<void> {
+    await this.events.createQueryBuilder().insert().into(AuditEvent).values(event as unknown as QueryDeepPartialEntity<AuditEvent>).orIgnore().execute();
+  }
+
+  list(filter: AuditFilter = {}): Promise<AuditEvent[]> {
+    const query = this.events.createQueryBuilder('e').orderBy('e.occurred_at', 'DESC').addOrderBy('e.id', 'DESC');
+    if (filter.clientId !== undefined) query.andWhere('e.client_id = :clientId', { clientId: filter.clientId });
+    if (filter.event !== undefined) query.andWhere('e.event = :event', { event: filter.event });
+    if (filter.since) query.andWhere('e.occurred_at >= :since', { since: filter.since });
+    if (filter.until) query.andWhere('e.occurred_at < :until', { until: filter.until });
+    return query.take(Math.min(Math.max(filter.limit ?? 100, 1), 1000)).getMany();
+  }
+}

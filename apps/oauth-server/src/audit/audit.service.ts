@@ -1,0 +1,65 @@
+import { currentRequestContext, SECRET_FIELDS } from '@app/logging';
+import { WorkerPoolService } from '@app/worker-pool';
+import { Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { MetricsService } from '../metrics/metrics.service';
+import { AuditEvent } from './audit-event.entity';
+import { AuditRepository } from './audit.repository';
+
+export type AuditActor = 'anonymous' | 'initial_access_token' | 'client' | 'operator';
+
+export interface AuditRecord {
+  /** Dotted kind, e.g. client.registered; other modules add their own kinds. */
+  event: string;
+  clientId?: string;
+  actor: AuditActor;
+  /** What changed (field names, flags). Secret-named fields are dropped defensively. */
+  details?: Record<string, unknown>;
+}
+
+const SECRET = new Set(SECRET_FIELDS);
+
+/**
+ * Records audit events off the request path: the record is built now (time, request id, client
+ * address from the request context) and written by a worker-pool job, retried because the insert
+ * is idempotent. If the pool refuses it (full or shutting down), the record goes to the log at warn
+ * level instead, so it is never silently lost.
+ */
+@Injectable()
+export class AuditService {
+  private readonly logger = new Logger(AuditService.name);
+
+  constructor(
+    private readonly repository: AuditRepository,
+    private readonly pool: WorkerPoolService,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  /** Call after the change is committed. Returns the record as it will be stored. */
+  record(input: AuditRecord): AuditEvent {
+    const context = currentRequestContext();
+    const event: AuditEvent = {
+      id: randomUUID(),
+      occurredAt: new Date(),
+      event: input.event,
+      clientId: input.clientId ?? null,
+      actor: input.actor,
+      sourceAddress: context?.ip ?? null,
+      requestId: context?.reqId ?? null,
+      details: withoutSecrets(input.details ?? {}),
+    };
+    if (event.event.startsWith('client.')) this.metrics.clientRegistrationEvents.inc({ event: event.event.slice('client.'.length) });
+    const accepted = this.pool.runInBackground({
+      name: 'audit.record',
+      idempotent: true,
+      retries: 3,
+      run: () => this.repository.insert(event),
+    });
+    if (!accepted) this.logger.warn({ audit: event }, 'audit record not queued; logged here instead');
+    return event;
+  }
+}
+
+function withoutSecrets(details: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(details).filter(([key]) => !SECRET.has(key)));
+}

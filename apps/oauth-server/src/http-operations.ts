@@ -1,0 +1,104 @@
+import type { AppConfig, RateLimitName } from '@app/config';
+import { installRequestLogging, routePattern } from '@app/logging';
+import { TooManyRequestsError } from '@app/oauth-errors';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance, RouteOptions } from 'fastify';
+import Redis from 'ioredis';
+import { MetricsService } from './metrics/metrics.service';
+
+/**
+ * Which routes are rate-limited, and by which limit of RATE_LIMIT_*. Keyed by method and route
+ * pattern, applied when a route is registered: a module that adds one of these routes (the login
+ * form, the token endpoint) is limited from its first request without touching this file.
+ */
+export const RATE_LIMITED_ROUTES: Readonly<Record<string, RateLimitName>> = {
+  'POST /register': 'register',
+  'GET /register/:clientId': 'management',
+  'PUT /register/:clientId': 'management',
+  'DELETE /register/:clientId': 'management',
+  'POST /login': 'login',
+  'POST /token': 'token',
+};
+
+/**
+ * The operational layer around every route: request logging, request metrics, security headers
+ * and rate limits. Must run before any route is registered (before Swagger and app.init()).
+ */
+export async function setUpOperations(app: NestFastifyApplication, config: AppConfig): Promise<void> {
+  const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+  installRequestLogging(fastify);
+
+  const metrics = app.get(MetricsService);
+  fastify.addHook('onResponse', (request, reply, done) => {
+    metrics.observeRequest(request.method, routePattern(request), reply.statusCode, reply.elapsedTime / 1000);
+    done();
+  });
+
+  await setUpSecurityHeaders(app, fastify);
+  if (config.rateLimit.enabled) await setUpRateLimits(app, fastify, config);
+}
+
+async function setUpSecurityHeaders(app: NestFastifyApplication, fastify: FastifyInstance): Promise<void> {
+  await app.register(fastifyHelmet, {
+    global: true,
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+        scriptSrc: ["'self'"],
+        scriptSrcAttr: ["'none'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        // Clickjacking: no page of ours may be framed (the login and consent forms above all).
+        frameAncestors: ["'none'"],
+        // No form-action: browsers apply it to the redirect after the login/consent POST, which
+        // goes to the client's redirect_uri (RFC 6749 §4.1.2) on another origin.
+      },
+    },
+    frameguard: { action: 'deny' },
+    // HSTS only over https (below): on plain http it is meaningless and breaks local use.
+    hsts: false,
+    crossOriginEmbedderPolicy: false,
+  });
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    if (request.protocol === 'https') reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+    // Secure default: nothing is cacheable unless its route says so (discovery does). Responses
+    // that carry secrets (RFC 6749 §5.1, RFC 7591 §3.2.1) also set no-store themselves.
+    if (!reply.hasHeader('cache-control')) reply.header('Cache-Control', 'no-store');
+    done(null, payload);
+  });
+}
+
+async function setUpRateLimits(app: NestFastifyApplication, fastify: FastifyInstance, config: AppConfig): Promise<void> {
+  // Attach the configured limit to matching routes; runs before the plugin's own onRoute hook.
+  fastify.addHook('onRoute', (route: RouteOptions) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    const name = methods.map((method) => RATE_LIMITED_ROUTES[`${method} ${route.url}`]).find(Boolean);
+    if (!name) return;
+    const limit = config.rateLimit.limits[name];
+    route.config = { ...(route.config as object), rateLimit: { max: limit.max, timeWindow: limit.windowSeconds * 1000 } };
+  });
+  const redis = config.rateLimit.redisUrl
+    ? new Redis(config.rateLimit.redisUrl, { connectTimeout: 1000, maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false })
+    : undefined;
+  if (redis) {
+    redis.on('error', (error: Error) => fastify.log.warn({ err: error }, 'rate-limit Redis unavailable; requests are not limited meanwhile'));
+    fastify.addHook('onClose', async () => {
+      redis.disconnect();
+    });
+  }
+  await app.register(fastifyRateLimit, {
+    global: false,
+    redis,
+    nameSpace: 'tessera-rate-limit:',
+    // Redis down: let requests through rather than turn an outage of the limiter into ours.
+    skipOnError: true,
+    keyGenerator: (request) => request.ip,
+    errorResponseBuilder: (_request, context) =>
+      new TooManyRequestsError(`rate limit exceeded: at most ${context.max} requests per ${context.after}; retry later`),
+  });
+}
