@@ -2,6 +2,7 @@ import type { AppConfig } from '@app/config';
 import { mkdirSync } from 'node:fs';
 import type { DataSourceOptions } from 'typeorm';
 import { PGliteDriver } from 'typeorm-pglite';
+import { claimDataDir } from './data-dir-lock';
 import { MIGRATIONS } from './migrations';
 import { SerializedPGlitePool } from './pglite-pool';
 
@@ -26,7 +27,10 @@ export function dataSourceOptions(config: Pick<AppConfig, 'database'>): DataSour
     };
   }
   const dataDir = config.database.dataDir;
-  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+  if (!dataDir.startsWith('memory://')) {
+    mkdirSync(dataDir, { recursive: true });
+    claimDataDir(dataDir);
+  }
   new PGliteDriver({ dataDir }); // registers the options of the process-wide PGlite instance
   return { ...common, driver: { Pool: SerializedPGlitePool } };
 }
