@@ -27,6 +27,8 @@ export interface ClientMetadata {
   jwks?: { keys: object[] };
   software_id?: string;
   software_version?: string;
+  /** RFC 7591 §2.3: the verified statement, kept as received so responses return it unmodified. */
+  software_statement?: string;
 }
 
 /** What a client may send: every RFC 7591 §2 member, each optional, not yet checked against the rules. */

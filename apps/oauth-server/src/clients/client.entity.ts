@@ -28,4 +28,34 @@ export class Client {
 
   @Column({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
+
+  // The columns below are loaded with the entity (findById, the locked row of an update) but not by
+  // the registration-token join of RFC 7592 requests, hence optional in the type.
+
+  /** The registration policy that admitted the client; every RFC 7592 update is judged under it. */
+  @Column({ name: 'registration_policy', type: 'text', default: 'default' })
+  registrationPolicy?: string;
+
+  /** The initial access token it registered with (null: anonymous, the static token, or since revoked). */
+  @Column({ name: 'initial_access_token_id', type: 'uuid', nullable: true })
+  initialAccessTokenId?: string | null;
+
+  /** Source address of the registration request, for the per-address quota and the audit trail. */
+  @Column({ name: 'registered_from', type: 'text', nullable: true })
+  registeredFrom?: string | null;
+
+  /** The verified software statement's metadata claims; they keep precedence on every update. */
+  @Column({ name: 'software_statement_claims', type: 'jsonb', nullable: true })
+  softwareStatementClaims?: Partial<ClientMetadata> | null;
+
+  /** Last authorization or token request; null = never used (the sweeper removes such clients). */
+  @Column({ name: 'last_used_at', type: 'timestamptz', nullable: true })
+  lastUsedAt?: Date | null;
+
+  /** HMAC of the secret replaced by an operator rotation; accepted until previousSecretExpiresAt. */
+  @Column({ name: 'previous_secret_hash', type: 'text', nullable: true })
+  previousSecretHash?: string | null;
+
+  @Column({ name: 'previous_secret_expires_at', type: 'timestamptz', nullable: true })
+  previousSecretExpiresAt?: Date | null;
 }

@@ -16,7 +16,7 @@ import { ClientInformationDto } from './dto/client-information.dto';
 import { RegisterClientDto } from './dto/register-client.dto';
 import { UpdateClientDto } from './dto/update-client.dto';
 import { ApiOAuthErrorResponses, OAuthErrorDto } from './dto/oauth-error.dto';
-import { InitialAccessTokenGuard } from './guards/initial-access-token.guard';
+import { InitialAccessTokenGuard, RegistrationRequest } from './guards/initial-access-token.guard';
 import { ClientManagementRequest, RegistrationTokenGuard } from './guards/registration-token.guard';
 
 @ApiTags('Dynamic client registration')
@@ -33,14 +33,15 @@ export class ClientsController {
   @ApiOperation({
     summary: 'RFC 7591 §3.1 Client Registration Request',
     description:
-      'Registers a client. Open by default; with REGISTRATION_MODE=protected an initial access token is required as a bearer token.',
+      'Registers a client under a registration policy: the initial access token’s (RFC 7591 §3), or the open-registration policy without one. ' +
+      'With REGISTRATION_MODE=protected a token is required. A daily quota of the policy answers 403.',
   })
   @ApiBearerAuth('initial-access-token')
   @ApiBody({ type: RegisterClientDto })
   @ApiCreatedResponse({ description: 'RFC 7591 §3.2.1 Client Information Response', type: ClientInformationDto })
   @ApiOAuthErrorResponses('registration')
-  register(@Body() body: RegisterClientDto): Promise<ClientInformationDto> {
-    return this.clients.register(body);
+  register(@Req() request: RegistrationRequest, @Body() body: RegisterClientDto): Promise<ClientInformationDto> {
+    return this.clients.register(body, { initialAccessToken: request.initialAccessToken, sourceAddress: request.ip ?? null });
   }
 
   @Get(':clientId')

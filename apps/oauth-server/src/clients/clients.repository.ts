@@ -11,6 +11,27 @@ export interface ClientChange {
   secretExpiresAt: Date | null;
   /** A rotated registration access token to store with the change, if any. */
   newToken?: RegistrationToken;
+  /** Claims of a newly presented software statement (RFC 7591 §2.3), if any. */
+  softwareStatementClaims?: Client['softwareStatementClaims'];
+}
+
+/** What the registration must take or stay within; checked inside the insert's transaction. */
+export interface Admission {
+  initialAccessTokenId?: string | null;
+  dailyQuotas?: { kind: 'software_id' | 'source_address'; key: string; limit: number }[];
+}
+
+export type CreateOutcome = 'created' | 'initial-access-token' | 'software_id' | 'source_address';
+
+class Refused extends Error {
+  constructor(readonly outcome: Exclude<CreateOutcome, 'created'>) {
+    super(outcome);
+  }
+}
+
+// node-postgres returns [rows, count] for UPDATE … RETURNING through TypeORM; PGlite returns the rows.
+function rowCount(result: unknown[]): number {
+  return Array.isArray(result[0]) ? (result[0] as unknown[]).length : result.length;
 }
 
 /** The only place that stores clients; a client and its registration tokens change together. */
@@ -22,12 +43,42 @@ export class ClientsRepository {
     private readonly tokens: RegistrationTokensRepository,
   ) {}
 
-  /** Inserts the client and its first registration access token in one transaction. */
-  async create(client: Client, token: RegistrationToken): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      await manager.insert(Client, client);
-      await manager.insert(RegistrationToken, token);
-    });
+  /**
+   * Inserts the client and its first registration access token in one transaction, after taking one
+   * use of the initial access token and checking the daily quotas in that same transaction: a
+   * refusal rolls everything back, and two concurrent registrations cannot both take the last use.
+   */
+  async create(client: Client, token: RegistrationToken, admission: Admission = {}): Promise<CreateOutcome> {
+    try {
+      await this.dataSource.transaction(async (manager) => {
+        if (admission.initialAccessTokenId) {
+          // The row lock of this UPDATE serialises concurrent registrations on one token.
+          const taken: unknown[] = await manager.query(
+            `UPDATE initial_access_tokens SET remaining = remaining - 1
+              WHERE id = $1 AND revoked_at IS NULL AND expires_at > now() AND (remaining IS NULL OR remaining > 0)
+              RETURNING id`,
+            [admission.initialAccessTokenId],
+          );
+          if (rowCount(taken) === 0) throw new Refused('initial-access-token');
+        }
+        for (const quota of admission.dailyQuotas ?? []) {
+          // One registration per key at a time, so the count below cannot be raced past the limit.
+          await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`tessera:registration:${quota.kind}:${quota.key}`]);
+          const column = quota.kind === 'software_id' ? `metadata->>'software_id'` : 'registered_from';
+          const rows: { count: string | number }[] = await manager.query(
+            `SELECT count(*) AS count FROM clients WHERE ${column} = $1 AND issued_at > now() - interval '1 day'`,
+            [quota.key],
+          );
+          if (Number(rows[0].count) >= quota.limit) throw new Refused(quota.kind);
+        }
+        await manager.insert(Client, client);
+        await manager.insert(RegistrationToken, token);
+      });
+      return 'created';
+    } catch (error) {
+      if (error instanceof Refused) return error.outcome;
+      throw error;
+    }
   }
 
   findById(clientId: string): Promise<Client | null> {
@@ -59,6 +110,7 @@ export class ClientsRepository {
           secretHash: updated.secretHash,
           secretExpiresAt: updated.secretExpiresAt,
           updatedAt: updated.updatedAt,
+          ...(change.softwareStatementClaims ? { softwareStatementClaims: change.softwareStatementClaims } : {}),
         },
       );
       if (change.newToken) await this.tokens.rotate(change.newToken, graceSeconds, manager);

@@ -112,6 +112,13 @@ export class RegisterClientDto {
   software_version?: string;
 
   @ApiPropertyOptional({
+    description:
+      'RFC 7591 §2.3 software statement: a JWT signed by an issuer the operator trusts. Its claims take precedence over the same fields of the body; it is returned unmodified.',
+  })
+  @IsOptional() @IsString() @MaxLength(16000)
+  software_statement?: string;
+
+  @ApiPropertyOptional({
     description: 'OpenID Connect application type. Default web; native allows loopback and private-use redirect URIs (RFC 8252).',
     enum: APPLICATION_TYPES,
     example: 'web',
