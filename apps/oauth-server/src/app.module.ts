@@ -11,6 +11,9 @@ import { DiscoveryModule } from './discovery/discovery.module';
 import { HealthModule } from './health/health.module';
 import { MaintenanceModule } from './maintenance/maintenance.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { LoginModule } from './login/login.module';
+import { ConsentModule } from './consent/consent.module';
+import { AuthorizationModule } from './authorization/authorization.module';
 
 /** Composition only: configuration, database, infrastructure, then the feature modules. */
 @Module({})
@@ -31,6 +34,9 @@ export class AppModule {
         RegistrationPoliciesModule.forRoot(config),
         ClientsModule,
         DiscoveryModule,
+        LoginModule,
+        ConsentModule,
+        AuthorizationModule,
       ],
     };
   }

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { InvalidConfigurationError, loadConfig } from '@app/config';
 import { runCli } from './cli/run-cli';
+import { readSecret } from './cli/read-secret';
 
 async function main(): Promise<void> {
   try {
@@ -9,6 +10,7 @@ async function main(): Promise<void> {
     process.exitCode = await runCli(process.argv.slice(2), config, {
       out: (line: string) => process.stdout.write(`${line}\n`),
       err: (line: string) => process.stderr.write(`${line}\n`),
+      readSecret,
     });
   } catch (error) {
     process.stderr.write(`${error instanceof InvalidConfigurationError ? error.message : String(error)}\n`);

@@ -7,6 +7,8 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { setUpOperations } from './http-operations';
+import fastifyCookie from '@fastify/cookie';
+import { Eta } from 'eta';
 
 /**
  * Builds the HTTP application exactly as production runs it: Fastify, the global pipe and filter,
@@ -32,10 +34,17 @@ export async function createHttpApp(config: AppConfig, logger: Logger = createLo
   // No enableShutdownHooks(): main.ts handles SIGTERM/SIGINT (graceful-shutdown.ts) so that the
   // listener closes before the pool drains and the process exits 0.
   await setUpOperations(app, config);
+  await setUpHtml(app);
   setUpSwagger(app, config);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return app;
+}
+
+/** Cookies (sessions, CSRF) and server-rendered pages: eta templates beside the modules, escaped by default. */
+async function setUpHtml(app: NestFastifyApplication): Promise<void> {
+  await app.register(fastifyCookie);
+  app.setViewEngine({ engine: { eta: new Eta({ autoEscape: true }) }, templates: __dirname, production: true });
 }
 
 function setUpSwagger(app: NestFastifyApplication, config: AppConfig): void {

@@ -58,6 +58,29 @@ export interface AppConfig {
   readonly oauth: { readonly scopesSupported: readonly string[] };
   /** HMAC key for stored secret hashes; undefined means "use the key kept in the database". */
   readonly tokenHashKey: string | undefined;
+  /** End-user login and sessions (LoginModule). */
+  readonly login: {
+    readonly bcryptCost: number;
+    readonly passwordMinLength: number;
+    /** Seeds the user "demo" for local use; never enable it on a shared server. */
+    readonly demoUser: boolean;
+    readonly throttleMaxFailures: number;
+    readonly throttleWindowSeconds: number;
+    readonly sessionIdleTtlSeconds: number;
+    readonly sessionAbsoluteTtlSeconds: number;
+  };
+  /** The authorization-code flow and the tokens it issues (AuthorizationModule). */
+  readonly authorization: {
+    readonly codeTtlSeconds: number;
+    readonly accessTokenTtlSeconds: number;
+    readonly refreshTokenTtlSeconds: number;
+    readonly idTokenTtlSeconds: number;
+    /** RFC 9700 §2.1.1: PKCE for every client ("all", the default) or public clients only. */
+    readonly pkceRequired: 'all' | 'public';
+    readonly signingKeyRotationSeconds: number;
+    /** Encrypts private signing keys at rest (AES-256-GCM); undefined stores them unencrypted. */
+    readonly keyEncryptionKey: string | undefined;
+  };
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -115,6 +138,24 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     cors: { allowedOrigins: vars.CORS_ALLOWED_ORIGINS ? vars.CORS_ALLOWED_ORIGINS.split(' ') : [] },
     oauth: { scopesSupported: (vars.OAUTH_SCOPES_SUPPORTED ?? 'openid profile email').split(' ') },
     tokenHashKey: vars.TOKEN_HASH_KEY,
+    login: {
+      bcryptCost: vars.LOGIN_BCRYPT_COST ?? 12,
+      passwordMinLength: vars.LOGIN_PASSWORD_MIN_LENGTH ?? 12,
+      demoUser: vars.LOGIN_DEMO_USER === 'true',
+      throttleMaxFailures: vars.LOGIN_THROTTLE_MAX_FAILURES ?? 5,
+      throttleWindowSeconds: vars.LOGIN_THROTTLE_WINDOW_SECONDS ?? 900,
+      sessionIdleTtlSeconds: vars.SESSION_IDLE_TTL_SECONDS ?? 1800,
+      sessionAbsoluteTtlSeconds: vars.SESSION_ABSOLUTE_TTL_SECONDS ?? 12 * 3600,
+    },
+    authorization: {
+      codeTtlSeconds: vars.OAUTH_CODE_TTL_SECONDS ?? 60,
+      accessTokenTtlSeconds: vars.OAUTH_ACCESS_TOKEN_TTL_SECONDS ?? 600,
+      refreshTokenTtlSeconds: vars.OAUTH_REFRESH_TOKEN_TTL_SECONDS ?? 30 * 86400,
+      idTokenTtlSeconds: vars.OAUTH_ID_TOKEN_TTL_SECONDS ?? 3600,
+      pkceRequired: (vars.OAUTH_PKCE_REQUIRED ?? 'all') as 'all' | 'public',
+      signingKeyRotationSeconds: vars.OAUTH_SIGNING_KEY_ROTATION_SECONDS ?? 30 * 86400,
+      keyEncryptionKey: vars.OAUTH_KEY_ENCRYPTION_KEY,
+    },
   });
 }
 

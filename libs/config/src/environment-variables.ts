@@ -146,6 +146,50 @@ export class EnvironmentVariables {
     message: 'CORS_ALLOWED_ORIGINS must be space-separated origins such as https://app.example.com (scheme://host[:port])',
   })
   CORS_ALLOWED_ORIGINS?: string;
+
+  // Issue 3: login, sessions and the authorization-code flow (docs/configuration.md)
+  @IsOptional() @IsInt() @Min(10) @Max(15)
+  LOGIN_BCRYPT_COST?: number;
+
+  @IsOptional() @IsInt() @Min(8) @Max(64)
+  LOGIN_PASSWORD_MIN_LENGTH?: number;
+
+  @IsOptional() @IsIn(['true', 'false'])
+  LOGIN_DEMO_USER?: string;
+
+  @IsOptional() @IsInt() @Min(1) @Max(100)
+  LOGIN_THROTTLE_MAX_FAILURES?: number;
+
+  @IsOptional() @IsInt() @Min(1) @Max(86400)
+  LOGIN_THROTTLE_WINDOW_SECONDS?: number;
+
+  @IsOptional() @IsInt() @Min(60) @Max(7 * 86400)
+  SESSION_IDLE_TTL_SECONDS?: number;
+
+  @IsOptional() @IsInt() @Min(60) @Max(30 * 86400)
+  SESSION_ABSOLUTE_TTL_SECONDS?: number;
+
+  // RFC 6749 §4.1.2: a maximum authorization code lifetime of 10 minutes is RECOMMENDED
+  @IsOptional() @IsInt() @Min(1) @Max(600)
+  OAUTH_CODE_TTL_SECONDS?: number;
+
+  @IsOptional() @IsInt() @Min(1) @Max(86400)
+  OAUTH_ACCESS_TOKEN_TTL_SECONDS?: number;
+
+  @IsOptional() @IsInt() @Min(60)
+  OAUTH_REFRESH_TOKEN_TTL_SECONDS?: number;
+
+  @IsOptional() @IsInt() @Min(60) @Max(86400)
+  OAUTH_ID_TOKEN_TTL_SECONDS?: number;
+
+  @IsOptional() @IsIn(['all', 'public'])
+  OAUTH_PKCE_REQUIRED?: string;
+
+  @IsOptional() @IsInt() @Min(3600)
+  OAUTH_SIGNING_KEY_ROTATION_SECONDS?: number;
+
+  @IsOptional() @IsString() @MinLength(32)
+  OAUTH_KEY_ENCRYPTION_KEY?: string;
 }
 
 /** Validates the raw environment and returns every problem, one line per variable. */

@@ -33,6 +33,7 @@ export function sendOAuthError(reply: FastifyReply, error: OAuthError, realm: st
   if (error.bearerChallenge) {
     reply.header('WWW-Authenticate', bearerChallenge(realm, error.bearerChallenge));
   }
+  for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
   if (error.status === 503) reply.header('Retry-After', '5');
   reply.status(error.status);
   if (error.error === undefined) {

@@ -22,3 +22,51 @@ export class TemporarilyUnavailableError extends OAuthError {
   readonly error = 'temporarily_unavailable';
   readonly status = 503;
 }
+
+// RFC 6749 §5.2: invalid_client → 401, and when the client authenticated through the Authorization
+// header the response MUST carry WWW-Authenticate with the scheme it used.
+export class InvalidClientError extends OAuthError {
+  readonly error = 'invalid_client';
+  readonly status = 401;
+  override readonly headers: Record<string, string>;
+  constructor(description?: string, options?: { basicChallenge?: boolean; cause?: unknown }) {
+    super(description, options);
+    this.headers = options?.basicChallenge ? { 'WWW-Authenticate': 'Basic realm="tessera", charset="UTF-8"' } : {};
+  }
+}
+
+// RFC 6749 §5.2: the grant (code, refresh token) is invalid, expired, revoked, or bound elsewhere.
+export class InvalidGrantError extends OAuthError {
+  readonly error = 'invalid_grant';
+  readonly status = 400;
+}
+
+// RFC 6749 §4.1.2.1 / §5.2: the client is not allowed this grant or response type.
+export class UnauthorizedClientError extends OAuthError {
+  readonly error = 'unauthorized_client';
+  readonly status = 400;
+}
+
+// RFC 6749 §5.2: the grant type is not supported by this server.
+export class UnsupportedGrantTypeError extends OAuthError {
+  readonly error = 'unsupported_grant_type';
+  readonly status = 400;
+}
+
+// RFC 6749 §4.1.2.1: the server does not support this response_type.
+export class UnsupportedResponseTypeError extends OAuthError {
+  readonly error = 'unsupported_response_type';
+  readonly status = 400;
+}
+
+// RFC 6749 §4.1.2.1 / §5.2: the requested scope is invalid, unknown, or beyond what was granted.
+export class InvalidScopeError extends OAuthError {
+  readonly error = 'invalid_scope';
+  readonly status = 400;
+}
+
+// RFC 6749 §4.1.2.1: the resource owner or the server denied the request.
+export class AccessDeniedError extends OAuthError {
+  readonly error = 'access_denied';
+  readonly status = 403;
+}

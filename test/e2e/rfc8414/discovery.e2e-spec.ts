@@ -14,8 +14,27 @@ describe('RFC 8414 §3 Authorization Server Metadata', () => {
       expect(res.body).toEqual({
         issuer: TEST_ISSUER,
         registration_endpoint: `${TEST_ISSUER}/register`,
+        authorization_endpoint: `${TEST_ISSUER}/authorize`,
+        token_endpoint: `${TEST_ISSUER}/token`,
+        jwks_uri: `${TEST_ISSUER}/jwks.json`,
+        userinfo_endpoint: `${TEST_ISSUER}/userinfo`,
+        revocation_endpoint: `${TEST_ISSUER}/revoke`,
+        introspection_endpoint: `${TEST_ISSUER}/introspect`,
         scopes_supported: ['openid', 'profile', 'email'],
         response_types_supported: ['code'],
+        response_modes_supported: ['query'],
+        grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
+        code_challenge_methods_supported: ['S256'],
+        token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+        revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+        introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+        authorization_response_iss_parameter_supported: true,
+        subject_types_supported: ['public'],
+        id_token_signing_alg_values_supported: ['RS256'],
+        prompt_values_supported: ['none', 'login', 'consent'],
+        claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'azp', 'preferred_username', 'name', 'email', 'email_verified'],
+        request_parameter_supported: false,
+        request_uri_parameter_supported: false,
         service_documentation: `${TEST_ISSUER}/docs`,
       });
     },
@@ -28,6 +47,18 @@ describe('RFC 8414 §3 Authorization Server Metadata', () => {
       const path = new URL(url as string).pathname;
       const probe = await app.http.post(path).send({});
       expect(probe.status).not.toBe(404);
+    }
+  });
+
+  it('RFC 8414 §2 jwks_uri: serves the JWK Set of the signing keys, public parts only', async () => {
+    const res = await app.http.get('/jwks.json');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^application\/jwk-set\+json/);
+    expect(res.body.keys.length).toBeGreaterThan(0);
+    for (const key of res.body.keys) {
+      expect(key).toMatchObject({ kty: 'RSA', alg: 'RS256', use: 'sig', kid: expect.any(String) });
+      expect(key).not.toHaveProperty('d');
+      expect(key).not.toHaveProperty('p');
     }
   });
 

@@ -1,10 +1,13 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { SelfService } from '../clients/client.entity';
 import { ClientsService } from '../clients/clients.service';
+import { UserCreationError, UsersService } from '../login/users.service';
 
 export interface CliIo {
   out(line: string): void;
   err(line: string): void;
+  /** One line of secret input (a password) from stdin; never from argv, where `ps` and shell history see it. */
+  readSecret?(prompt: string): Promise<string>;
 }
 
 /** Exit codes: 0 done, 1 the target does not exist, 2 bad arguments. */
@@ -38,6 +41,29 @@ export const COMMANDS: Record<string, Command> = {
       if (!clientId || args.length !== 1) return usage(io, this.usage);
       return report(io, await app.get(ClientsService).setSelfService(clientId, 'full'), clientId, 'unlocked');
     },
+  },
+};
+
+COMMANDS['users:create'] = {
+  usage: 'users:create <username> [--email <address>] [--name <display name>]  (password on stdin)',
+  summary: 'Create an end-user; reads the password from stdin, e.g. printf %s "$PASSWORD" | npm run cli -- users:create alice',
+  async run(app, args, io) {
+    const [username, ...rest] = args;
+    if (!username || username.startsWith('--')) return usage(io, this.usage);
+    if (!io.readSecret) {
+      io.err('users:create needs the password on stdin');
+      return 2;
+    }
+    const password = await io.readSecret('Password: ');
+    try {
+      await app.get(UsersService).create(username, password, { email: option(rest, '--email'), name: option(rest, '--name') });
+    } catch (error) {
+      if (!(error instanceof UserCreationError)) throw error;
+      io.err(`User not created: ${error.message}`);
+      return 1;
+    }
+    io.out(`User ${username} created`);
+    return 0;
   },
 };
 

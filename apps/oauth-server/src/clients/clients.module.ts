@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Client } from './client.entity';
+import { ClientLookupService } from './client-lookup.service';
 import { ClientsController } from './clients.controller';
 import { ClientsRepository } from './clients.repository';
 import { RegistrationTokensRepository } from './registration-tokens.repository';
@@ -17,8 +18,8 @@ import { SoftwareStatementVerifier } from './software-statement.verifier';
 @Module({
   imports: [TypeOrmModule.forFeature([Client, RegistrationToken, InitialAccessToken])],
   controllers: [ClientsController],
-  providers: [RegistrationTokensCleanup, ClientsService, ClientsRepository, RegistrationTokensRepository, RegistrationTokenGuard, InitialAccessTokenGuard,
+  providers: [RegistrationTokensCleanup, ClientLookupService, ClientsService, ClientsRepository, RegistrationTokensRepository, RegistrationTokenGuard, InitialAccessTokenGuard,
     InitialAccessTokensRepository, InitialAccessTokensService, SoftwareStatementVerifier],
-  exports: [ClientsService, InitialAccessTokensService],
+  exports: [ClientsService, ClientLookupService, InitialAccessTokensService],
 })
 export class ClientsModule {}

@@ -10,6 +10,63 @@ export class AuthorizationServerMetadataDto {
   @ApiProperty({ description: 'RFC 7591 client registration endpoint.', example: 'http://localhost:3000/register' })
   registration_endpoint: string;
 
+  @ApiProperty({ example: 'http://localhost:3000/authorize' })
+  authorization_endpoint: string;
+
+  @ApiProperty({ example: 'http://localhost:3000/token' })
+  token_endpoint: string;
+
+  @ApiProperty({ example: 'http://localhost:3000/jwks.json' })
+  jwks_uri: string;
+
+  @ApiProperty({ example: 'http://localhost:3000/userinfo' })
+  userinfo_endpoint: string;
+
+  @ApiProperty({ example: 'http://localhost:3000/revoke' })
+  revocation_endpoint: string;
+
+  @ApiProperty({ example: 'http://localhost:3000/introspect' })
+  introspection_endpoint: string;
+
+  @ApiProperty({ example: ['query'] })
+  response_modes_supported: string[];
+
+  @ApiProperty({ example: ['authorization_code', 'refresh_token', 'client_credentials'] })
+  grant_types_supported: string[];
+
+  @ApiProperty({ example: ['S256'] })
+  code_challenge_methods_supported: string[];
+
+  @ApiProperty({ example: ['client_secret_basic', 'client_secret_post', 'none'] })
+  token_endpoint_auth_methods_supported: string[];
+
+  @ApiProperty({ example: ['client_secret_basic', 'client_secret_post', 'none'] })
+  revocation_endpoint_auth_methods_supported: string[];
+
+  @ApiProperty({ example: ['client_secret_basic', 'client_secret_post'] })
+  introspection_endpoint_auth_methods_supported: string[];
+
+  @ApiProperty({ example: true })
+  authorization_response_iss_parameter_supported: boolean;
+
+  @ApiProperty({ example: ['public'] })
+  subject_types_supported: string[];
+
+  @ApiProperty({ example: ['RS256'] })
+  id_token_signing_alg_values_supported: string[];
+
+  @ApiProperty({ example: ['none', 'login', 'consent'] })
+  prompt_values_supported: string[];
+
+  @ApiProperty()
+  claims_supported: string[];
+
+  @ApiProperty({ example: false })
+  request_parameter_supported: boolean;
+
+  @ApiProperty({ example: false })
+  request_uri_parameter_supported: boolean;
+
   @ApiProperty({ example: ['openid', 'profile', 'email'] })
   scopes_supported: string[];
 
@@ -30,9 +87,32 @@ export class DiscoveryController {
       // RFC 8414 §3.3: issuer MUST be identical to the issuer the metadata was requested from
       issuer: config.issuer,
       registration_endpoint: issuerUrl(config, '/register'),
+      authorization_endpoint: issuerUrl(config, '/authorize'),
+      token_endpoint: issuerUrl(config, '/token'),
+      jwks_uri: issuerUrl(config, '/jwks.json'),
+      userinfo_endpoint: issuerUrl(config, '/userinfo'),
+      revocation_endpoint: issuerUrl(config, '/revoke'),
+      introspection_endpoint: issuerUrl(config, '/introspect'),
       scopes_supported: [...config.oauth.scopesSupported],
       // RFC 8414 §2: REQUIRED; the only response type clients may register (RFC 7591 §2)
       response_types_supported: ['code'],
+      response_modes_supported: ['query'],
+      grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
+      // RFC 7636 §4.2, RFC 9700 §2.1.1: plain is refused
+      code_challenge_methods_supported: ['S256'],
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+      revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+      // RFC 7662 §2.1: introspection needs an authenticated (confidential) client
+      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      // RFC 9207 §3: every authorization response carries iss
+      authorization_response_iss_parameter_supported: true,
+      subject_types_supported: ['public'],
+      id_token_signing_alg_values_supported: ['RS256'],
+      prompt_values_supported: ['none', 'login', 'consent'],
+      claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'azp', 'preferred_username', 'name', 'email', 'email_verified'],
+      // OIDC Discovery §3: request_uri_parameter_supported defaults to true, so say false explicitly
+      request_parameter_supported: false,
+      request_uri_parameter_supported: false,
       service_documentation: issuerUrl(config, '/docs'),
     });
   }

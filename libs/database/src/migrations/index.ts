@@ -1,7 +1,7 @@
 import { CreateClients1764200000000 } from './1764200000000-create-clients';
+import { CreateAuthorizationCodeFlow1764210000000 } from './1764210000000-create-authorization-code-flow';
 import { RegistrationPolicies1764220000000 } from './1764220000000-registration-policies';
-
 import { CreateAuditEvents1764230000000 } from './1764230000000-create-audit-events';
 
 /** Every migration in order; the server, ormconfig.ts and the tests all run this list. */
-export const MIGRATIONS = [CreateClients1764200000000, RegistrationPolicies1764220000000, CreateAuditEvents1764230000000];
+export const MIGRATIONS = [CreateClients1764200000000, CreateAuthorizationCodeFlow1764210000000, RegistrationPolicies1764220000000, CreateAuditEvents1764230000000];

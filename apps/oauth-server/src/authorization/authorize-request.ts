@@ -1,0 +1,191 @@
+import type { AppConfig } from '@app/config';
+import {
+  InvalidRequestError,
+  InvalidScopeError,
+  OAuthError,
+  RequestNotSupportedError,
+  RequestUriNotSupportedError,
+  UnauthorizedClientError,
+  UnsupportedResponseTypeError,
+} from '@app/oauth-errors';
+import type { RegisteredClient } from '../clients/client-lookup.service';
+import { isValidS256Challenge } from './pkce';
+
+/** The raw parameters of an authorization request, as parsed from the query or a form body. */
+export type RawParams = Record<string, string | string[] | undefined>;
+
+/** Prompt values we honour (OIDC Core §3.1.2.1). */
+export type Prompt = 'none' | 'login' | 'consent';
+
+/** A verified authorization request: client and redirect URI checked, every other rule applied. */
+export interface AuthorizeRequest {
+  client: RegisteredClient;
+  /** Where the response goes: the one sent, or the single registered one. */
+  redirectUri: string;
+  /** Whether redirect_uri was sent; RFC 6749 §4.1.3 then requires it again at the token endpoint. */
+  redirectUriSent: boolean;
+  state: string | undefined;
+  scopes: string[];
+  codeChallenge: string | undefined;
+  nonce: string | undefined;
+  prompt: Set<Prompt>;
+  maxAge: number | undefined;
+}
+
+/** An error of /authorize: `redirectUri` is set once the redirect target is verified, else a page is shown. */
+export class AuthorizeError extends Error {
+  constructor(
+    readonly error: OAuthError,
+    readonly redirectUri?: string,
+    readonly state?: string,
+  ) {
+    super(error.message);
+  }
+}
+
+/** Parameters that travel from /authorize through login and consent (no others are kept). */
+export const AUTHORIZE_PARAMS = [
+  'response_type',
+  'client_id',
+  'redirect_uri',
+  'scope',
+  'state',
+  'code_challenge',
+  'code_challenge_method',
+  'nonce',
+  'prompt',
+  'max_age',
+  'response_mode',
+] as const;
+
+/** Reads a parameter that may appear at most once (RFC 6749 §3.1: MUST NOT be included more than once). */
+function single(params: RawParams, name: string): string | undefined {
+  const value = params[name];
+  if (Array.isArray(value)) throw new InvalidRequestError(`${name}: must not be repeated (RFC 6749 §3.1)`);
+  // RFC 6749 §3.1: parameters sent without a value MUST be treated as if they were omitted
+  return value === '' ? undefined : value;
+}
+
+/**
+ * RFC 6749 §4.1.1, §4.1.2.1: first the client and the redirect URI (errors here never redirect),
+ * then everything else (errors redirect to the verified URI).
+ */
+export function verifyClientAndRedirect(
+  params: RawParams,
+  client: RegisteredClient | null,
+): { client: RegisteredClient; redirectUri: string; redirectUriSent: boolean } {
+  const fail = (text: string): never => {
+    throw new AuthorizeError(new InvalidRequestError(text));
+  };
+  let clientId: string | undefined;
+  let sentRedirect: string | undefined;
+  try {
+    clientId = single(params, 'client_id');
+    sentRedirect = single(params, 'redirect_uri');
+  } catch (error) {
+    throw new AuthorizeError(error as OAuthError);
+  }
+  if (!clientId) return fail('client_id is missing');
+  if (!client) return fail('client_id does not name a registered client');
+  const registered = client.metadata.redirect_uris;
+  if (sentRedirect === undefined) {
+    // OIDC Core §3.1.2.1 requires redirect_uri; RFC 6749 §3.1.2.3 lets a single registered URI stand in
+    if (registered.length !== 1) return fail('redirect_uri is missing and the client has several registered');
+    return { client, redirectUri: registered[0], redirectUriSent: false };
+  }
+  // RFC 6749 §3.1.2.3, RFC 9700 §4.1.3: simple string comparison, no normalisation, no patterns
+  if (!registered.includes(sentRedirect)) return fail('redirect_uri is not registered for this client');
+  return { client, redirectUri: sentRedirect, redirectUriSent: true };
+}
+
+/** The remaining rules of RFC 6749 §4.1.1, RFC 7636 §4.3 and OIDC Core §3.1.2.1; throws OAuthError. */
+export function verifyAuthorizeParams(
+  params: RawParams,
+  verified: { client: RegisteredClient; redirectUri: string; redirectUriSent: boolean },
+  config: Pick<AppConfig, 'authorization'>,
+): AuthorizeRequest {
+  const { client } = verified;
+  // OIDC Core §6: request objects are not supported
+  if (params.request !== undefined) throw new RequestNotSupportedError('the request parameter is not supported');
+  if (params.request_uri !== undefined) throw new RequestUriNotSupportedError('the request_uri parameter is not supported');
+  const responseType = single(params, 'response_type');
+  // RFC 6749 §4.1.1: response_type REQUIRED, value MUST be "code"
+  if (!responseType) throw new InvalidRequestError('response_type is missing');
+  if (responseType !== 'code') throw new UnsupportedResponseTypeError('only response_type=code is supported');
+  // RFC 7591 §2: the client registers the response types it will use
+  if (!client.metadata.response_types.includes('code') || !client.metadata.grant_types.includes('authorization_code')) {
+    throw new UnauthorizedClientError('the client is not registered for the authorization code grant');
+  }
+  const responseMode = single(params, 'response_mode');
+  if (responseMode !== undefined && responseMode !== 'query') throw new InvalidRequestError('only response_mode=query is supported');
+
+  const scopes = requestedScopes(single(params, 'scope'), client.metadata.scope);
+
+  // RFC 7636 §4.3, RFC 9700 §2.1.1: S256 only; required for public clients and, by default, for all
+  const codeChallenge = single(params, 'code_challenge');
+  const method = single(params, 'code_challenge_method');
+  if (codeChallenge === undefined) {
+    if (method !== undefined) throw new InvalidRequestError('code_challenge_method without code_challenge');
+    if (config.authorization.pkceRequired === 'all' || !client.confidential) {
+      throw new InvalidRequestError('code_challenge is required (PKCE with S256, RFC 7636)');
+    }
+  } else {
+    // RFC 7636 §4.3: the method defaults to "plain", which this server refuses (RFC 9700 §2.1.1)
+    if (method !== 'S256') throw new InvalidRequestError('code_challenge_method must be S256; plain is not supported');
+    if (!isValidS256Challenge(codeChallenge)) throw new InvalidRequestError('code_challenge must be 43 base64url characters (RFC 7636 §4.2)');
+  }
+
+  const nonce = single(params, 'nonce');
+  if (nonce !== undefined && nonce.length > 512) throw new InvalidRequestError('nonce is too long');
+  const state = single(params, 'state');
+  if (state !== undefined && state.length > 2048) throw new InvalidRequestError('state is too long');
+
+  const prompt = new Set<Prompt>();
+  for (const value of (single(params, 'prompt') ?? '').split(' ').filter(Boolean)) {
+    if (value !== 'none' && value !== 'login' && value !== 'consent') {
+      throw new InvalidRequestError(`prompt=${value} is not supported; use none, login or consent`);
+    }
+    prompt.add(value);
+  }
+  // OIDC Core §3.1.2.1: none MUST NOT be combined with any other value
+  if (prompt.has('none') && prompt.size > 1) throw new InvalidRequestError('prompt=none must not be combined with other values');
+
+  const maxAgeText = single(params, 'max_age');
+  if (maxAgeText !== undefined && !/^\d{1,9}$/.test(maxAgeText)) throw new InvalidRequestError('max_age must be a non-negative integer');
+
+  return {
+    ...verified,
+    state,
+    scopes,
+    codeChallenge,
+    nonce,
+    prompt,
+    maxAge: maxAgeText === undefined ? undefined : Number(maxAgeText),
+  };
+}
+
+/**
+ * RFC 6749 §3.3: scope is a space-delimited list; the server may fall back to a default (the
+ * client's registered scope) and refuses what the client did not register (invalid_scope).
+ */
+export function requestedScopes(scope: string | undefined, registered: string): string[] {
+  const allowed = registered.split(' ');
+  if (scope === undefined) return allowed;
+  if (!/^[\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*$/.test(scope)) {
+    throw new InvalidScopeError('scope must be space-separated scope tokens (RFC 6749 §3.3)');
+  }
+  const requested = [...new Set(scope.split(' '))];
+  const extra = requested.filter((value) => !allowed.includes(value));
+  if (extra.length > 0) throw new InvalidScopeError(`scope not registered for this client: ${extra.join(' ')}`);
+  return requested;
+}
+
+/** The request's parameters to carry through login and consent, without empty ones. */
+export function carriedParams(params: RawParams): Record<string, string> {
+  const carried: Record<string, string> = {};
+  for (const name of AUTHORIZE_PARAMS) {
+    const value = params[name];
+    if (typeof value === 'string' && value !== '') carried[name] = value;
+  }
+  return carried;
+}

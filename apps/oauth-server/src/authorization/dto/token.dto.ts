@@ -1,0 +1,93 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+/** RFC 6749 §4.1.3 / §4.4.2 / §6 token request, form-encoded (documentation only: parsed by TokenService). */
+export class TokenRequestDto {
+  @ApiProperty({ enum: ['authorization_code', 'refresh_token', 'client_credentials'] })
+  grant_type: string;
+  @ApiPropertyOptional({ description: 'authorization_code: the code from the redirect' })
+  code?: string;
+  @ApiPropertyOptional({ description: 'authorization_code: required when it was sent to /authorize' })
+  redirect_uri?: string;
+  @ApiPropertyOptional({ description: 'authorization_code: RFC 7636 PKCE verifier (43–128 characters)' })
+  code_verifier?: string;
+  @ApiPropertyOptional({ description: 'refresh_token: the refresh token' })
+  refresh_token?: string;
+  @ApiPropertyOptional({ description: 'refresh_token / client_credentials: a subset of the allowed scope' })
+  scope?: string;
+  @ApiPropertyOptional({ description: 'client_secret_post and public clients (none)' })
+  client_id?: string;
+  @ApiPropertyOptional({ description: 'client_secret_post only' })
+  client_secret?: string;
+}
+
+/** RFC 6749 §5.1 Successful Response. */
+export class TokenResponseDto {
+  @ApiProperty({ description: 'RFC 9068 JWT access token (typ at+jwt)' })
+  access_token: string;
+  @ApiProperty({ example: 'Bearer' })
+  token_type: string;
+  @ApiProperty({ example: 600 })
+  expires_in: number;
+  @ApiProperty({ example: 'openid profile' })
+  scope: string;
+  @ApiPropertyOptional({ description: 'Opaque; rotated on every use' })
+  refresh_token?: string;
+  @ApiPropertyOptional({ description: 'OpenID Connect ID token when scope contains openid' })
+  id_token?: string;
+}
+
+/** RFC 7009 §2.1 / RFC 7662 §2.1 request, form-encoded. */
+export class TokenOnlyRequestDto {
+  @ApiProperty()
+  token: string;
+  @ApiPropertyOptional({ enum: ['access_token', 'refresh_token'], description: 'A hint; the server searches all types anyway' })
+  token_type_hint?: string;
+  @ApiPropertyOptional()
+  client_id?: string;
+  @ApiPropertyOptional()
+  client_secret?: string;
+}
+
+/** RFC 7662 §2.2 Introspection Response. */
+export class IntrospectionResponseDto {
+  @ApiProperty()
+  active: boolean;
+  @ApiPropertyOptional()
+  scope?: string;
+  @ApiPropertyOptional()
+  client_id?: string;
+  @ApiPropertyOptional({ enum: ['Bearer', 'refresh_token'] })
+  token_type?: string;
+  @ApiPropertyOptional()
+  exp?: number;
+  @ApiPropertyOptional()
+  iat?: number;
+  @ApiPropertyOptional()
+  sub?: string;
+  @ApiPropertyOptional()
+  aud?: string;
+  @ApiPropertyOptional()
+  iss?: string;
+  @ApiPropertyOptional()
+  jti?: string;
+}
+
+/** OIDC Core §5.3.2 UserInfo Response: claims by scope (profile, email). */
+export class UserinfoResponseDto {
+  @ApiProperty()
+  sub: string;
+  @ApiPropertyOptional({ description: 'scope profile' })
+  preferred_username?: string;
+  @ApiPropertyOptional({ description: 'scope profile, when set' })
+  name?: string;
+  @ApiPropertyOptional({ description: 'scope email, when set' })
+  email?: string;
+  @ApiPropertyOptional({ description: 'scope email' })
+  email_verified?: boolean;
+}
+
+/** RFC 7517 §5 JWK Set. */
+export class JwksResponseDto {
+  @ApiProperty({ type: 'array', items: { type: 'object' } })
+  keys: object[];
+}

@@ -1,0 +1,160 @@
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { randomToken } from '@app/crypto';
+import { SecretHasher } from '@app/hashing';
+import { Inject, Injectable } from '@nestjs/common';
+import { createLocalJWKSet, jwtVerify, SignJWT } from 'jose';
+import { createHash, randomUUID } from 'node:crypto';
+import { SIGNING_ALG, SigningKeysService } from './keys/signing-keys.service';
+import { RefreshToken } from './refresh-token.entity';
+import { TokensRepository } from './tokens.repository';
+
+/** RFC 6749 §5.1 Successful Response. */
+export interface TokenResponse {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  scope: string;
+  refresh_token?: string;
+  id_token?: string;
+}
+
+export interface IssueRequest {
+  clientId: string;
+  scopes: string[];
+  /** Absent for client_credentials (the client acts for itself). */
+  user?: { id: string; authTime: Date; grantId: string; familyId: string };
+  /** OIDC: nonce of the authorization request; only in the first ID token of a code. */
+  nonce?: string;
+  refresh?: { expiresAt: Date } | 'none';
+}
+
+/** Verified claims of one of our access tokens. */
+export interface AccessTokenClaims {
+  jti: string;
+  sub: string;
+  client_id: string;
+  scope: string;
+  exp: number;
+  iat: number;
+  aud: string | string[];
+  iss: string;
+}
+
+/**
+ * Issues tokens: RFC 9068 JWT access tokens, OIDC ID tokens, opaque refresh tokens (stored as
+ * HMACs). Every access token also gets a record (by jti) so that it can be revoked and introspected.
+ */
+@Injectable()
+export class TokenIssuerService {
+  constructor(
+    private readonly keys: SigningKeysService,
+    private readonly tokens: TokensRepository,
+    private readonly hasher: SecretHasher,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async issue(request: IssueRequest): Promise<TokenResponse> {
+    const { accessTokenTtlSeconds: ttl, idTokenTtlSeconds, refreshTokenTtlSeconds } = this.config.authorization;
+    const key = await this.keys.active();
+    const now = Math.floor(Date.now() / 1000);
+    const jti = randomUUID();
+    const scope = request.scopes.join(' ');
+    const user = request.user;
+    // RFC 9068 §2.2: iss, exp, aud, sub, client_id, iat, jti; sub is the client for client_credentials
+    const accessToken = await new SignJWT({
+      client_id: request.clientId,
+      scope,
+      ...(user ? { auth_time: Math.floor(user.authTime.getTime() / 1000) } : {}),
+    })
+      .setProtectedHeader({ alg: SIGNING_ALG, kid: key.kid, typ: 'at+jwt' }) // RFC 9068 §2.1
+      .setIssuer(this.config.issuer)
+      .setSubject(user?.id ?? request.clientId)
+      .setAudience(this.config.issuer)
+      .setIssuedAt(now)
+      .setExpirationTime(now + ttl)
+      .setJti(jti)
+      .sign(key.privateKey);
+
+    const response: TokenResponse = { access_token: accessToken, token_type: 'Bearer', expires_in: ttl, scope };
+    let refresh: RefreshToken | undefined;
+    if (user && request.refresh !== 'none') {
+      const value = randomToken(32);
+      const createdAt = new Date();
+      refresh = {
+        tokenHash: await this.hasher.hash(value),
+        familyId: user.familyId,
+        clientId: request.clientId,
+        userId: user.id,
+        grantId: user.grantId,
+        scope,
+        authTime: user.authTime,
+        createdAt,
+        expiresAt: request.refresh?.expiresAt ?? new Date(createdAt.getTime() + refreshTokenTtlSeconds * 1000),
+        usedAt: null,
+        revokedAt: null,
+      };
+      response.refresh_token = value;
+    }
+    if (user && request.scopes.includes('openid')) {
+      // OIDC Core §2 and §3.1.3.6: the ID token with at_hash of the access token
+      response.id_token = await new SignJWT({
+        auth_time: Math.floor(user.authTime.getTime() / 1000),
+        ...(request.nonce !== undefined ? { nonce: request.nonce } : {}),
+        at_hash: halfHash(accessToken),
+        azp: request.clientId,
+      })
+        .setProtectedHeader({ alg: SIGNING_ALG, kid: key.kid, typ: 'JWT' })
+        .setIssuer(this.config.issuer)
+        .setSubject(user.id)
+        .setAudience(request.clientId)
+        .setIssuedAt(now)
+        .setExpirationTime(now + idTokenTtlSeconds)
+        .sign(key.privateKey);
+    }
+    await this.tokens.store(
+      {
+        jti,
+        familyId: user?.familyId ?? null,
+        clientId: request.clientId,
+        userId: user?.id ?? null,
+        grantId: user?.grantId ?? null,
+        scope,
+        expiresAt: new Date((now + ttl) * 1000),
+        revokedAt: null,
+      },
+      refresh,
+    );
+    return response;
+  }
+
+  /**
+   * The claims of one of our access tokens when its signature, type (RFC 9068 §4), issuer, audience
+   * and lifetime check out and its record is neither revoked nor gone (client deleted, consent
+   * withdrawn); otherwise null.
+   */
+  async verifyAccessToken(token: string): Promise<AccessTokenClaims | null> {
+    if (token.length > 4096 || token.split('.').length !== 3) return null;
+    let claims: AccessTokenClaims;
+    try {
+      const { payload } = await jwtVerify(token, createLocalJWKSet(await this.keys.jwks()), {
+        issuer: this.config.issuer,
+        audience: this.config.issuer,
+        typ: 'at+jwt',
+        algorithms: [SIGNING_ALG],
+      });
+      claims = payload as unknown as AccessTokenClaims;
+    } catch {
+      return null;
+    }
+    if (typeof claims.jti !== 'string' || !/^[0-9a-f-]{36}$/.test(claims.jti)) return null;
+    const record = await this.tokens.findAccessToken(claims.jti);
+    if (!record || record.revokedAt !== null) return null;
+    return claims;
+  }
+}
+
+/** OIDC Core §3.1.3.6 at_hash: base64url of the left half of SHA-256 of the token's ASCII octets. */
+export function halfHash(token: string): string {
+  const digest = createHash('sha256').update(token, 'ascii').digest();
+  return digest.subarray(0, digest.length / 2).toString('base64url');
+}

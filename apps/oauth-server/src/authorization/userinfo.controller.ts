@@ -1,0 +1,60 @@
+import { bearerToken, InsufficientScopeError, InvalidTokenError } from '@app/oauth-errors';
+import { Controller, Get, Header, HttpCode, Post, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { UsersService } from '../login/users.service';
+import { UserinfoResponseDto } from './dto/token.dto';
+import { TokenIssuerService } from './token-issuer.service';
+
+/** OIDC Core §5.3 UserInfo Endpoint: claims about the user, by the scopes of the access token. */
+@ApiTags('OpenID Connect')
+@Controller('userinfo')
+export class UserinfoController {
+  constructor(
+    private readonly issuer: TokenIssuerService,
+    private readonly users: UsersService,
+  ) {}
+
+  @Get()
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: 'OIDC Core §5.3.1 UserInfo Request (GET)' })
+  @ApiBearerAuth('access-token')
+  @ApiOkResponse({ type: UserinfoResponseDto })
+  get(@Req() request: FastifyRequest): Promise<UserinfoResponseDto> {
+    return this.userinfo(request);
+  }
+
+  // OIDC Core §5.3.1: the endpoint MUST support GET and POST
+  @Post()
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: 'OIDC Core §5.3.1 UserInfo Request (POST)' })
+  @ApiBearerAuth('access-token')
+  @ApiOkResponse({ type: UserinfoResponseDto })
+  post(@Req() request: FastifyRequest): Promise<UserinfoResponseDto> {
+    return this.userinfo(request);
+  }
+
+  private async userinfo(request: FastifyRequest): Promise<UserinfoResponseDto> {
+    const token = bearerToken(request.headers.authorization); // RFC 6750 §2.1
+    if (!token) throw InvalidTokenError.missing(); // RFC 6750 §3.1
+    const claims = await this.issuer.verifyAccessToken(token);
+    if (!claims) throw new InvalidTokenError('the access token is invalid, expired or revoked');
+    const scopes = claims.scope.split(' ');
+    // OIDC Core §5.3: userinfo needs an access token issued for openid
+    if (!scopes.includes('openid')) throw new InsufficientScopeError('the access token lacks the openid scope');
+    const user = await this.users.findById(claims.sub);
+    if (!user) throw new InvalidTokenError('the user no longer exists');
+    const response: UserinfoResponseDto = { sub: user.id };
+    if (scopes.includes('profile')) {
+      response.preferred_username = user.username;
+      if (user.name) response.name = user.name;
+    }
+    if (scopes.includes('email') && user.email) {
+      response.email = user.email;
+      // Addresses are entered by the operator and not verified by this server.
+      response.email_verified = false;
+    }
+    return response;
+  }
+}

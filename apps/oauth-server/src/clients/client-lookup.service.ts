@@ -1,0 +1,44 @@
+import { SecretHasher } from '@app/hashing';
+import { Injectable } from '@nestjs/common';
+import type { Client } from './client.entity';
+import type { ClientMetadata } from './client-metadata';
+import { ClientsRepository } from './clients.repository';
+
+/** What other modules see of a client: its id, whether it has a secret, and its registered metadata. */
+export interface RegisteredClient {
+  clientId: string;
+  confidential: boolean;
+  metadata: ClientMetadata;
+}
+
+/** What other modules may ask of the clients module: find a client, authenticate a client. */
+@Injectable()
+export class ClientLookupService {
+  constructor(
+    private readonly clients: ClientsRepository,
+    private readonly hasher: SecretHasher,
+  ) {}
+
+  async find(clientId: string): Promise<RegisteredClient | null> {
+    const client = await this.clients.findById(clientId);
+    return client ? toRegisteredClient(client) : null;
+  }
+
+  /**
+   * RFC 6749 §2.3.1: the client secret, compared in constant time with the stored HMAC. An unknown
+   * client, a public client, a wrong secret and an expired secret (RFC 7591 §3.2.1
+   * client_secret_expires_at) all answer null: the caller cannot tell them apart.
+   */
+  async authenticate(clientId: string, secret: string): Promise<RegisteredClient | null> {
+    const client = await this.clients.findById(clientId);
+    // Unknown and public clients still pay for one hash, so timing does not tell them apart.
+    const matches = await this.hasher.matches(secret, client?.secretHash ?? '');
+    if (!client || client.secretHash === null || !matches) return null;
+    if (client.secretExpiresAt !== null && client.secretExpiresAt.getTime() <= Date.now()) return null;
+    return toRegisteredClient(client);
+  }
+}
+
+function toRegisteredClient(client: Client): RegisteredClient {
+  return { clientId: client.clientId, confidential: client.secretHash !== null, metadata: client.metadata };
+}

@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { Repository } from 'typeorm';
+import { ConsentGrant } from './consent-grant.entity';
+
+/** The only file that touches consent_grants. */
+@Injectable()
+export class ConsentRepository {
+  constructor(@InjectRepository(ConsentGrant) private readonly grants: Repository<ConsentGrant>) {}
+
+  find(userId: string, clientId: string): Promise<ConsentGrant | null> {
+    return this.grants.findOneBy({ userId, clientId });
+  }
+
+  /** Stores the grant, or widens the existing one to the given scope; returns the grant's id. */
+  async upsert(userId: string, clientId: string, scope: string): Promise<string> {
+    const rows: { id: string }[] = await this.grants.query(
+      `INSERT INTO consent_grants (id, user_id, client_id, scope) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (user_id, client_id) DO UPDATE SET scope = EXCLUDED.scope, updated_at = now()
+       RETURNING id`,
+      [randomUUID(), userId, clientId, scope],
+    );
+    return rows[0].id;
+  }
+
+  listForUser(userId: string): Promise<ConsentGrant[]> {
+    return this.grants.find({ where: { userId }, order: { createdAt: 'ASC' } });
+  }
+
+  /** Deletes the grant; codes and tokens issued under it go with it (ON DELETE CASCADE). */
+  async delete(userId: string, clientId: string): Promise<boolean> {
+    const result = await this.grants.delete({ userId, clientId });
+    return (result.affected ?? 0) > 0;
+  }
+}

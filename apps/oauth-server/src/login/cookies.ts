@@ -1,0 +1,15 @@
+import type { AppConfig } from '@app/config';
+import type { CookieSerializeOptions } from '@fastify/cookie';
+
+/**
+ * Cookie names and attributes. Behind an https issuer cookies are Secure and carry the __Host-
+ * prefix (host-only, path /, so a sibling subdomain cannot plant them); HttpOnly and SameSite=Lax
+ * always, so scripts cannot read them and cross-site POSTs do not carry them.
+ */
+export function cookiePolicy(config: Pick<AppConfig, 'issuer'>): { prefix: string; options: CookieSerializeOptions } {
+  const secure = config.issuer.startsWith('https:');
+  return {
+    prefix: secure ? '__Host-' : '',
+    options: { httpOnly: true, sameSite: 'lax', secure, path: '/' },
+  };
+}
