@@ -3,9 +3,9 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { UsersService } from './users.service';
 
 export const DEMO_USERNAME = 'demo';
-export const DEMO_PASSWORD = 'tessera-demo-password';
+export const DEMO_PASSWORD = 'tessera-local-password';
 
-/** LOGIN_DEMO_USER=true: creates the user demo / tessera-demo-password for local use, once. */
+/** LOGIN_DEMO_USER=true: creates the user demo / tessera-local-password for local use, once. */
 @Injectable()
 export class DemoUserSeeder implements OnApplicationBootstrap {
   private readonly logger = new Logger(DemoUserSeeder.name);
