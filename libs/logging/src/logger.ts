@@ -102,7 +102,7 @@ export class PinoNestLogger implements LoggerService {
     let target = context ? this.forContext(context as string) : this.logger;
     // Lines written while serving a request carry its id, like Fastify's own request logger.
     const reqId = currentRequestContext()?.reqId;
-    if (reqId) target = target.child({ reqId });
+    if (reqId && !(message !== null && typeof message === 'object' && 'reqId' in message)) target = target.child({ reqId });
     if (message !== null && typeof message === 'object') {
       target[level](message as object, text);
     } else {

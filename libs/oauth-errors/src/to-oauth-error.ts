@@ -1,6 +1,7 @@
 import { HttpException } from '@nestjs/common';
 import { OAuthError } from './oauth-error';
-import { InvalidRequestError, ServerError } from './rfc6749.errors';
+import { isDatabaseUnavailable } from './database-unavailable';
+import { InvalidRequestError, ServerError, TemporarilyUnavailableError } from './rfc6749.errors';
 
 interface FrameworkError {
   code?: string;
@@ -14,6 +15,11 @@ interface FrameworkError {
  */
 export function toOAuthError(exception: unknown): OAuthError {
   if (exception instanceof OAuthError) return exception;
+  // RFC 6749 §4.1.2.1: temporarily_unavailable (503 + Retry-After, added by the filter) while the
+  // database cannot be reached; the client retries, and nothing was acknowledged that is not committed.
+  if (isDatabaseUnavailable(exception)) {
+    return new TemporarilyUnavailableError('the service is temporarily unavailable; retry later', { cause: exception });
+  }
   // Nest wraps Fastify's own 4xx errors (body parsing, size) in an HttpException; look at the cause.
   const cause = exception instanceof HttpException ? exception.cause : undefined;
   const framework = ((cause as FrameworkError | undefined)?.code ? cause : exception ?? {}) as FrameworkError;
