@@ -37,7 +37,7 @@ export async function createTestApp(
   options: { logStream?: NodeJS.WritableStream } = {},
 ): Promise<TestApp> {
   const database: TestDatabase = await createTestDatabase();
-  const config = loadConfig({ ISSUER: TEST_ISSUER, LOG_LEVEL: 'silent', ...database.env, ...env });
+  const config = loadConfig({ ISSUER: TEST_ISSUER, LOG_LEVEL: 'silent', RATE_LIMIT_ENABLED: 'false', ...database.env, ...env });
   const logger = options.logStream
     ? pino(loggerOptions(config.logging), options.logStream as pino.DestinationStream)
     : pino(loggerOptions(config.logging));

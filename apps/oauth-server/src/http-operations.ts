@@ -20,6 +20,8 @@ export const RATE_LIMITED_ROUTES: Readonly<Record<string, RateLimitName>> = {
   'DELETE /register/:clientId': 'management',
   'POST /login': 'login',
   'POST /token': 'token',
+  // RFC 7009 revocation authenticates the client like /token: same brute-force surface, same limit.
+  'POST /revoke': 'token',
 };
 
 /**
@@ -83,10 +85,13 @@ async function setUpRateLimits(app: NestFastifyApplication, fastify: FastifyInst
     route.config = { ...(route.config as object), rateLimit: { max: limit.max, timeWindow: limit.windowSeconds * 1000 } };
   });
   const redis = config.rateLimit.redisUrl
-    ? new Redis(config.rateLimit.redisUrl, { connectTimeout: 1000, maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false })
+    ? // No offline queue: while Redis is away a request is let through at once, never held.
+      new Redis(config.rateLimit.redisUrl, { connectTimeout: 1000, maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true })
     : undefined;
   if (redis) {
     redis.on('error', (error: Error) => fastify.log.warn({ err: error }, 'rate-limit Redis unavailable; requests are not limited meanwhile'));
+    // Connected before the first request; if Redis is down at start-up we start anyway and ioredis keeps retrying.
+    await redis.connect().catch(() => undefined);
     fastify.addHook('onClose', async () => {
       redis.disconnect();
     });
