@@ -57,7 +57,7 @@ export class LoginController {
       return reply.code(403).view('views/error.eta', { title: 'Not signed out', message: 'Your form expired. Please try again.' });
     }
     await this.sessions.end(request, reply);
-    return reply.header('Cache-Control', 'no-store').view('login/views/signed-out.eta', {});
+    return reply.code(200).header('Cache-Control', 'no-store').view('login/views/signed-out.eta', {});
   }
 
   private async render(
