@@ -34,12 +34,31 @@ export async function setUpOperations(app: NestFastifyApplication, config: AppCo
 
   const metrics = app.get(MetricsService);
   fastify.addHook('onResponse', (request, reply, done) => {
-    metrics.observeRequest(request.method, routePattern(request), reply.statusCode, reply.elapsedTime / 1000);
+    const route = routePattern(request);
+    metrics.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    if (request.method === 'POST') countOutcome(metrics, route, reply.statusCode, request.body);
     done();
   });
 
   await setUpSecurityHeaders(app, fastify);
   if (config.rateLimit.enabled) await setUpRateLimits(app, fastify, config);
+}
+
+const GRANT_TYPES = new Set(['authorization_code', 'refresh_token', 'client_credentials']);
+const LOGIN_FAILURES: Record<number, string> = { 400: 'missing_credentials', 401: 'invalid_credentials', 403: 'csrf', 429: 'throttled' };
+
+/**
+ * Token issuance and login failures, read off the HTTP outcome of the two endpoints so that the
+ * modules serving them need no metrics code: RFC 6749 §5.1 success is 200 on /token (labelled by
+ * the request's grant_type, bounded to known values), and a login that does not redirect failed.
+ */
+function countOutcome(metrics: MetricsService, route: string, status: number, body: unknown): void {
+  if (route === '/token' && status === 200) {
+    const grantType = (body as { grant_type?: unknown } | undefined)?.grant_type;
+    metrics.tokensIssued.inc({ grant_type: typeof grantType === 'string' && GRANT_TYPES.has(grantType) ? grantType : 'other' });
+  } else if (route === '/login' && LOGIN_FAILURES[status]) {
+    metrics.loginFailures.inc({ reason: LOGIN_FAILURES[status] });
+  }
 }
 
 async function setUpSecurityHeaders(app: NestFastifyApplication, fastify: FastifyInstance): Promise<void> {

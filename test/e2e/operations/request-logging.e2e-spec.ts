@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { aClient } from '../../support/builders';
+import { aUser, authorizeThroughPages, basicAuth, Browser, PASSWORD, pkcePair } from '../../support/oauth-flow';
 import { createTestApp, TestApp } from '../../support/test-app';
 
 /** Captures every log line the app writes (at trace, the most talkative level). */
@@ -12,7 +13,7 @@ function logCapture() {
 describe('Issue 4 logging: one line per request, request ids, redaction', () => {
   let app: TestApp;
   const logs = logCapture();
-  beforeAll(async () => (app = await createTestApp({ LOG_LEVEL: 'trace' }, { logStream: logs.stream })));
+  beforeAll(async () => (app = await createTestApp({ LOG_LEVEL: 'trace', LOGIN_BCRYPT_COST: '10' }, { logStream: logs.stream })));
   afterAll(() => app.close());
 
   it('a full registration + management flow: not one issued secret appears anywhere in the logs', async () => {
@@ -61,6 +62,60 @@ describe('Issue 4 logging: one line per request, request ids, redaction', () => 
     expect(management.every((line) => line.client_id === id)).toBe(true);
     // The route pattern, never the raw URL with the id in it.
     expect(lines.some((line) => String(line.route).includes(id))).toBe(false);
+  });
+
+  it('RFC 6749 §4.1 authorization-code flow (login, consent, code, PKCE, tokens, refresh, revoke): no code, token, password, cookie or verifier in the logs', async () => {
+    const client = await app.registerClient({ grant_types: ['authorization_code', 'refresh_token'] });
+    await aUser(app, 'logan');
+    const browser = new Browser(app);
+    const { verifier, challenge } = pkcePair();
+    const failed = await browser.login('/login', 'logan', 'not-the-password-xyz');
+    expect(failed.status).toBe(401);
+    const callback = await authorizeThroughPages(browser, { client, challenge, nonce: 'nonce-value-1' }, 'logan');
+    const code = callback.searchParams.get('code')!;
+    const token = await app.http
+      .post('/token')
+      .set('Authorization', basicAuth(client))
+      .type('form')
+      .send({ grant_type: 'authorization_code', code, redirect_uri: client.redirect_uris[0], code_verifier: verifier });
+    expect(token.status).toBe(200);
+    const refreshed = await app.http
+      .post('/token')
+      .set('Authorization', basicAuth(client))
+      .type('form')
+      .send({ grant_type: 'refresh_token', refresh_token: token.body.refresh_token });
+    expect(refreshed.status).toBe(200);
+    const revoked = await app.http.post('/revoke').set('Authorization', basicAuth(client)).type('form').send({ token: refreshed.body.refresh_token });
+    expect(revoked.status).toBe(200);
+
+    const secrets = [
+      client.client_secret!,
+      client.registration_access_token,
+      PASSWORD,
+      'not-the-password-xyz',
+      code,
+      verifier,
+      token.body.access_token,
+      token.body.refresh_token,
+      token.body.id_token,
+      refreshed.body.access_token,
+      refreshed.body.refresh_token,
+      ...browser.jar.header().split('; ').map((pair) => pair.slice(pair.indexOf('=') + 1)),
+    ];
+    const output = logs.lines.join('\n');
+    for (const secret of secrets) {
+      expect(secret.length).toBeGreaterThan(8);
+      expect(output).not.toContain(secret);
+    }
+    const lines = logs.records().filter((record) => record.msg === 'request completed');
+    expect(lines.map((line) => `${line.method} ${line.route} ${line.status}`)).toEqual(
+      expect.arrayContaining(['GET /authorize 303', 'POST /login 303', 'POST /token 200', 'POST /revoke 200']),
+    );
+    // …and the metrics saw the same flow
+    const metrics = (await app.http.get('/metrics')).text;
+    expect(metrics).toMatch(/tessera_tokens_issued_total\{grant_type="authorization_code"\} 1/);
+    expect(metrics).toMatch(/tessera_tokens_issued_total\{grant_type="refresh_token"\} 1/);
+    expect(metrics).toMatch(/tessera_login_failures_total\{reason="invalid_credentials"\} 1/);
   });
 
   it('each request gets exactly one line with reqId, method, route, status and latency', async () => {
