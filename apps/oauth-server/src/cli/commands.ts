@@ -1,6 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { SelfService } from '../clients/client.entity';
 import { ClientsService } from '../clients/clients.service';
+import { CLIENT_COMMANDS } from './client-commands';
 import { UserCreationError, UsersService } from '../login/users.service';
 
 export interface CliIo {
@@ -66,6 +67,9 @@ COMMANDS['users:create'] = {
     return 0;
   },
 };
+
+// Issue 5: clients, initial access tokens and the audit trail (cli/client-commands.ts).
+Object.assign(COMMANDS, CLIENT_COMMANDS);
 
 export function helpText(): string {
   const lines = Object.values(COMMANDS).map((command) => `  ${command.usage}\n      ${command.summary}`);

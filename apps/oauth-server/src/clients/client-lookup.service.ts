@@ -21,7 +21,10 @@ export class ClientLookupService {
 
   async find(clientId: string): Promise<RegisteredClient | null> {
     const client = await this.clients.findById(clientId);
-    return client ? toRegisteredClient(client) : null;
+    if (!client) return null;
+    // Issue 5: an authorization or token request is a use; never-used registrations get swept.
+    await this.clients.markUsed(clientId);
+    return toRegisteredClient(client);
   }
 
   /**
@@ -33,8 +36,14 @@ export class ClientLookupService {
     const client = await this.clients.findById(clientId);
     // Unknown and public clients still pay for one hash, so timing does not tell them apart.
     const matches = await this.hasher.matches(secret, client?.secretHash ?? '');
-    if (!client || client.secretHash === null || !matches) return null;
+    if (!client || client.secretHash === null) return null;
+    if (!matches) {
+      // Issue 5: after an operator rotation the previous secret works until its grace period ends.
+      const graceEnds = client.previousSecretExpiresAt?.getTime() ?? 0;
+      if (!client.previousSecretHash || graceEnds <= Date.now() || !(await this.hasher.matches(secret, client.previousSecretHash))) return null;
+    }
     if (client.secretExpiresAt !== null && client.secretExpiresAt.getTime() <= Date.now()) return null;
+    await this.clients.markUsed(client.clientId);
     return toRegisteredClient(client);
   }
 }

@@ -10,6 +10,7 @@ import { InitialAccessTokenGuard } from './guards/initial-access-token.guard';
 import { RegistrationTokenGuard } from './guards/registration-token.guard';
 import { RegistrationToken } from './registration-token.entity';
 import { RegistrationTokensCleanup } from './registration-tokens.cleanup';
+import { UnusedClientsCleanup } from './unused-clients.cleanup';
 import { InitialAccessToken } from './initial-access-token.entity';
 import { InitialAccessTokensRepository } from './initial-access-tokens.repository';
 import { InitialAccessTokensService } from './initial-access-tokens.service';
@@ -18,7 +19,7 @@ import { SoftwareStatementVerifier } from './software-statement.verifier';
 @Module({
   imports: [TypeOrmModule.forFeature([Client, RegistrationToken, InitialAccessToken])],
   controllers: [ClientsController],
-  providers: [RegistrationTokensCleanup, ClientLookupService, ClientsService, ClientsRepository, RegistrationTokensRepository, RegistrationTokenGuard, InitialAccessTokenGuard,
+  providers: [RegistrationTokensCleanup, UnusedClientsCleanup, ClientLookupService, ClientsService, ClientsRepository, RegistrationTokensRepository, RegistrationTokenGuard, InitialAccessTokenGuard,
     InitialAccessTokensRepository, InitialAccessTokensService, SoftwareStatementVerifier],
   exports: [ClientsService, ClientLookupService, InitialAccessTokensService],
 })

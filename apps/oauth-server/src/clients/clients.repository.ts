@@ -124,6 +124,45 @@ export class ClientsRepository {
     return (result.affected ?? 0) > 0;
   }
 
+  /** Operator listing, newest first. */
+  list(limit: number): Promise<Client[]> {
+    return this.clients.find({ order: { issuedAt: 'DESC' }, take: limit });
+  }
+
+  /**
+   * Operator secret rotation: the current hash becomes the previous one, accepted until the grace
+   * period ends; the registration access tokens are not touched. Null when the client does not exist.
+   */
+  async rotateSecret(clientId: string, secretHash: string, secretExpiresAt: Date | null, graceSeconds: number): Promise<Client | 'public' | null> {
+    return this.dataSource.transaction(async (manager) => {
+      const current = await manager.findOne(Client, { where: { clientId }, lock: { mode: 'pessimistic_write' } });
+      if (!current) return null;
+      if (current.secretHash === null) return 'public';
+      const now = new Date();
+      const change = {
+        secretHash,
+        secretExpiresAt,
+        previousSecretHash: current.secretHash,
+        previousSecretExpiresAt: new Date(now.getTime() + graceSeconds * 1000),
+        updatedAt: now,
+      };
+      await manager.update(Client, { clientId }, change);
+      return { ...current, ...change };
+    });
+  }
+
+  /**
+   * Records that the client was used (an authorization or token request), at most once an hour per
+   * client so the hot path stays a read. Never-used registrations are what the sweeper removes.
+   */
+  async markUsed(clientId: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE clients SET last_used_at = now()
+        WHERE client_id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 hour')`,
+      [clientId],
+    );
+  }
+
   async setSelfService(clientId: string, selfService: SelfService): Promise<boolean> {
     const result = await this.clients.update({ clientId }, { selfService, updatedAt: new Date() });
     return (result.affected ?? 0) > 0;

@@ -27,17 +27,20 @@ import { REGISTRATION_POLICIES } from './policies/registration-policies.module';
 import { DEFAULT_POLICY_NAME, RegistrationPolicies, RegistrationPolicy } from './policies/registration-policy';
 import { SoftwareStatementVerifier, VerifiedStatement } from './software-statement.verifier';
 
-
 // Issue 2 §3: ≥ 128 bits for identifiers, 256 bits for secrets and tokens.
 const CLIENT_ID_BYTES = 16;
 const SECRET_BYTES = 32;
+
+export interface RotatedSecret {
+  clientSecret: string;
+  client: Client;
+}
 
 /** Who is registering: the admitting initial access token (absent: anonymous) and the source address. */
 export interface RegistrationContext {
   initialAccessToken?: AdmittingToken;
   sourceAddress: string | null;
 }
-
 
 /** Registration rules (RFC 7591) and self-service management rules (RFC 7592). */
 @Injectable()
@@ -106,7 +109,17 @@ export class ClientsService {
       { client_id: client.clientId, grant_types: metadata.grant_types, policy: policy.name, initial_access_token_id: client.initialAccessTokenId },
       'client registered',
     );
-    this.audit.record({ event: 'client.registered', clientId: client.clientId, actor: registrant(this.config), details: auditedMetadata(metadata) });
+    this.audit.record({
+      event: 'client.registered',
+      clientId: client.clientId,
+      actor: context.initialAccessToken ? 'initial_access_token' : 'anonymous',
+      details: {
+        ...auditedMetadata(metadata),
+        policy: policy.name,
+        initial_access_token_id: client.initialAccessTokenId,
+        software_statement_issuer: verified?.issuer ?? null,
+      },
+    });
     return toClientInformation(client, issued, this.config);
   }
 
@@ -190,7 +203,7 @@ export class ClientsService {
         let secretExpiresAt = locked.secretExpiresAt;
         if (locked.secretHash !== null) {
           // RFC 7592 §2.2: a client_secret sent MUST match the issued one; it can never be chosen by the client
-          if (presentedSecret === undefined) {
+          if (typeof presentedSecret !== 'string') {
             throw new InvalidRequestError('client_secret: required for a confidential client (RFC 7592 §2.2)');
           }
           if (!(await this.hasher.matches(presentedSecret, locked.secretHash))) {
@@ -198,10 +211,11 @@ export class ClientsService {
           }
         }
         if (isConfidential(metadata) && secretHash === null) {
-          // A public client turning confidential needs a secret: issue one (RFC 7592 §2.2 allows new values).
-          issued.clientSecret = randomToken(SECRET_BYTES);
-          secretHash = await this.hasher.hash(issued.clientSecret);
-          secretExpiresAt = this.secretExpiry(now);
+          // The new secret would exist only in this response: a client that lost it could neither retry
+          // the update (no secret to present) nor authenticate. Changing client type means a new registration.
+          throw new InvalidClientMetadataError(
+            'token_endpoint_auth_method: a public client cannot become confidential; register a new client',
+          );
         } else if (!isConfidential(metadata)) {
           secretHash = null;
           secretExpiresAt = null;
@@ -245,6 +259,41 @@ export class ClientsService {
     if (changed) this.logger.log({ client_id: clientId, self_service: selfService }, 'client self-service changed');
     if (changed) this.audit.record({ event: 'client.self_service_changed', clientId, actor: 'operator', details: { self_service: selfService } });
     return changed;
+  }
+
+  /** Operator view: newest clients first. */
+  listClients(limit = 100): Promise<Client[]> {
+    return this.clients.list(limit);
+  }
+
+  /** Operator view of one client, with its binding and lifecycle columns. */
+  findClient(clientId: string): Promise<Client | null> {
+    return this.clients.findById(clientId);
+  }
+
+  /** Operator deletion: like RFC 7592 §2.3, every credential of the client stops working at once. */
+  async deleteByOperator(clientId: string): Promise<boolean> {
+    const deleted = await this.clients.delete(clientId);
+    if (deleted) {
+      this.logger.log({ client_id: clientId }, 'client deleted by the operator');
+      this.audit.record({ event: 'client.deleted', clientId, actor: 'operator' });
+    }
+    return deleted;
+  }
+
+  /**
+   * Operator secret rotation. The new secret is returned once; the old one keeps working for
+   * graceSeconds so deployed instances can be updated. The registration access token is untouched:
+   * an administrative change must not lock the client out of RFC 7592 management.
+   */
+  async rotateSecret(clientId: string, graceSeconds = this.config.registration.secretRotationGraceSeconds): Promise<RotatedSecret | 'public' | null> {
+    const secret = randomToken(SECRET_BYTES);
+    const now = new Date();
+    const rotated = await this.clients.rotateSecret(clientId, await this.hasher.hash(secret), this.secretExpiry(now), graceSeconds);
+    if (rotated === null || rotated === 'public') return rotated;
+    this.logger.log({ client_id: clientId, grace_seconds: graceSeconds }, 'client secret rotated by the operator');
+    this.audit.record({ event: 'client.secret_rotated', clientId, actor: 'operator', details: { previous_secret_valid_seconds: graceSeconds } });
+    return { clientSecret: secret, client: rotated };
   }
 
   private async newRegistrationToken(clientId: string, now: Date): Promise<{ token: RegistrationToken; value: string }> {
@@ -301,10 +350,6 @@ function auditedMetadata(metadata: ClientMetadata): Record<string, unknown> {
     token_endpoint_auth_method: metadata.token_endpoint_auth_method,
     redirect_uris: metadata.redirect_uris,
   };
-}
-
-function registrant(config: AppConfig): 'initial_access_token' | 'anonymous' {
-  return config.registration.mode === 'protected' ? 'initial_access_token' : 'anonymous';
 }
 
 function isConfidential(metadata: ClientMetadata): boolean {

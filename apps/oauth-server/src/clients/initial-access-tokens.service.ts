@@ -3,6 +3,7 @@ import { constantTimeEqual, randomToken } from '@app/crypto';
 import { SecretHasher } from '@app/hashing';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { AuditService } from '../audit/audit.service';
 import { InitialAccessToken } from './initial-access-token.entity';
 import { InitialAccessTokensRepository } from './initial-access-tokens.repository';
 import { REGISTRATION_POLICIES } from './policies/registration-policies.module';
@@ -36,6 +37,7 @@ export class InitialAccessTokensService {
     @Inject(REGISTRATION_POLICIES) private readonly policies: RegistrationPolicies,
     private readonly tokens: InitialAccessTokensRepository,
     private readonly hasher: SecretHasher,
+    private readonly audit: AuditService,
   ) {}
 
   /** Returns the token value once; only its hash is stored. */
@@ -59,6 +61,11 @@ export class InitialAccessTokensService {
     };
     await this.tokens.create(record);
     this.logger.log({ initial_access_token_id: record.id, policy: policyName }, 'initial access token minted');
+    this.audit.record({
+      event: 'initial_access_token.minted',
+      actor: 'operator',
+      details: { initial_access_token_id: record.id, label: record.label, policy: policyName, max_registrations: max, expires_at: record.expiresAt.toISOString() },
+    });
     return { token, record };
   }
 
@@ -68,7 +75,10 @@ export class InitialAccessTokensService {
 
   async revoke(id: string): Promise<boolean> {
     const revoked = await this.tokens.revoke(id);
-    if (revoked) this.logger.log({ initial_access_token_id: id }, 'initial access token revoked');
+    if (revoked) {
+      this.logger.log({ initial_access_token_id: id }, 'initial access token revoked');
+      this.audit.record({ event: 'initial_access_token.revoked', actor: 'operator', details: { initial_access_token_id: id } });
+    }
     return revoked;
   }
 
