@@ -80,7 +80,12 @@ export class SoftwareStatementVerifier {
   }
 
   private verificationError(error: unknown): Error {
-    if (error instanceof errors.JWTExpired) return new InvalidSoftwareStatementError('software_statement: has expired (exp)');
+    if (error instanceof errors.JWTExpired) {
+      // jose reports both exp in the past and an iat older than maxTokenAge as JWTExpired.
+      return new InvalidSoftwareStatementError(
+        error.claim === 'iat' ? 'software_statement: iat is older than the accepted age (max_age_seconds)' : 'software_statement: has expired (exp)',
+      );
+    }
     if (error instanceof errors.JWTClaimValidationFailed) {
       return new InvalidSoftwareStatementError(`software_statement: claim "${error.claim}" failed its check (${error.reason})`);
     }
