@@ -1,0 +1,121 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BrowserContext, chromium } from 'playwright-core';
+import { createListeningTestApp, ListeningTestApp } from '../../support/listening-app';
+import { aUser, basicAuth, PASSWORD, pkcePair } from '../../support/oauth-flow';
+import type { RegisteredClient } from '../../support/test-app';
+
+const CHROMIUM = '/usr/bin/chromium';
+const found = existsSync(CHROMIUM);
+if (!found && process.env.CI !== 'true') {
+  // Locally a missing browser skips this file with a reason; in CI (.ci/run installs it) it must run.
+  console.log(`browser e2e skipped: no Chromium at ${CHROMIUM} (install it with: apt-get install -y chromium)`);
+}
+const describeWithBrowser = found || process.env.CI === 'true' ? describe : describe.skip;
+
+/** A real browser (Debian's Chromium driven by playwright-core) clicking through the login and consent pages. */
+describeWithBrowser('RFC 6749 §4.1 in a real browser: login and consent pages, no JavaScript needed', () => {
+  let app: ListeningTestApp;
+  let context: BrowserContext;
+  let profile: string;
+  let client: RegisteredClient;
+  // The relying party's callback: a real loopback server, so the browser lands somewhere real.
+  let callbackServer: Server;
+  let CALLBACK: string;
+
+  beforeAll(async () => {
+    app = await createListeningTestApp({ LOGIN_BCRYPT_COST: '10' });
+    profile = mkdtempSync(join(tmpdir(), 'tessera-chromium-'));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      javaScriptEnabled: false,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    callbackServer = createServer((_request, response) => response.writeHead(200, { 'Content-Type': 'text/plain' }).end('callback reached'));
+    await new Promise<void>((resolve) => callbackServer.listen(0, '127.0.0.1', resolve));
+    CALLBACK = `http://127.0.0.1:${(callbackServer.address() as AddressInfo).port}/callback`;
+  });
+  beforeEach(async () => {
+    await app.resetDatabase();
+    await context.clearCookies();
+    await aUser(app, 'alice');
+    client = await app.registerClient({ client_name: 'Photo Printer', redirect_uris: [CALLBACK], grant_types: ['authorization_code', 'refresh_token'] });
+  });
+  afterAll(async () => {
+    await context?.close();
+    await new Promise((resolve) => callbackServer?.close(resolve));
+    if (profile) rmSync(profile, { recursive: true, force: true });
+    await app?.close();
+  });
+
+  function authorizeUrl(challenge: string): string {
+    const query = new URLSearchParams({
+      response_type: 'code',
+      client_id: client.client_id,
+      redirect_uri: CALLBACK,
+      scope: 'openid profile email',
+      state: 'browser-state',
+      nonce: 'browser-nonce',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+    });
+    return `${app.baseUrl}/authorize?${query.toString()}`;
+  }
+
+  it('logs in, allows, lands on the callback with a code that the client exchanges for tokens', async () => {
+    const page = await context.newPage();
+    const { verifier, challenge } = pkcePair();
+    await page.goto(authorizeUrl(challenge));
+    await page.getByLabel('Username').fill('alice');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+
+    await page.getByRole('heading', { name: 'Photo Printer wants to access your account' }).waitFor();
+    await page.getByRole('button', { name: 'Allow' }).click();
+    await page.waitForURL(`${CALLBACK}**`);
+
+    const callback = new URL(page.url());
+    expect(callback.searchParams.get('state')).toBe('browser-state');
+    expect(callback.searchParams.get('iss')).toBe(app.baseUrl);
+    const token = await app.http
+      .post('/token')
+      .set('Authorization', basicAuth(client))
+      .type('form')
+      .send({ grant_type: 'authorization_code', code: callback.searchParams.get('code')!, redirect_uri: CALLBACK, code_verifier: verifier });
+    expect(token.status).toBe(200);
+    expect(token.body.id_token).toEqual(expect.any(String));
+
+    // The session cookie the browser holds is HttpOnly and SameSite=Lax
+    const session = (await context.cookies(app.baseUrl)).find((cookie) => cookie.name === 'tessera_session');
+    expect(session).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
+
+    // A second request within the session and grant goes straight to the callback
+    await page.goto(authorizeUrl(challenge));
+    await page.waitForURL(`${CALLBACK}**`);
+    expect(new URL(page.url()).searchParams.get('code')).toEqual(expect.any(String));
+    await page.close();
+  });
+
+  it('a wrong password shows the generic message; Deny returns access_denied to the client', async () => {
+    const page = await context.newPage();
+    await page.goto(authorizeUrl(pkcePair().challenge));
+    await page.getByLabel('Username').fill('alice');
+    await page.getByLabel('Password').fill('not the right password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'The username or password is incorrect.' }).waitFor();
+
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Deny' }).click();
+    await page.waitForURL(`${CALLBACK}**`);
+    const callback = new URL(page.url());
+    expect(callback.searchParams.get('error')).toBe('access_denied');
+    expect(callback.searchParams.get('state')).toBe('browser-state');
+    expect(callback.searchParams.get('code')).toBeNull();
+    await page.close();
+  });
+});
