@@ -5,6 +5,7 @@ import { ConsentModule } from '../consent/consent.module';
 import { LoginModule } from '../login/login.module';
 import { AccessTokenRecord } from './access-token.entity';
 import { AuthorizationCode } from './authorization-code.entity';
+import { AuthorizationCleanup } from './authorization.cleanup';
 import { AuthorizationController } from './authorization.controller';
 import { AuthorizationService } from './authorization.service';
 import { ClientAuthenticator } from './client-authenticator.service';
@@ -25,6 +26,7 @@ import { UserinfoController } from './userinfo.controller';
   imports: [TypeOrmModule.forFeature([AuthorizationCode, RefreshToken, AccessTokenRecord, SigningKey]), ClientsModule, LoginModule, ConsentModule],
   controllers: [AuthorizationController, TokenController, UserinfoController, JwksController],
   providers: [
+    AuthorizationCleanup,
     AuthorizationService,
     TokenService,
     TokenIssuerService,

@@ -7,6 +7,7 @@ import { LoginController } from './login.controller';
 import { LoginService } from './login.service';
 import { Session } from './session.entity';
 import { SessionsRepository } from './sessions.repository';
+import { SessionsCleanup } from './sessions.cleanup';
 import { SessionsService } from './sessions.service';
 import { User } from './user.entity';
 import { UsersRepository } from './users.repository';
@@ -16,7 +17,7 @@ import { UsersService } from './users.service';
 @Module({
   imports: [TypeOrmModule.forFeature([User, Session])],
   controllers: [LoginController],
-  providers: [UsersService, UsersRepository, SessionsService, SessionsRepository, LoginService, LoginThrottleRepository, CsrfService, DemoUserSeeder],
+  providers: [SessionsCleanup, UsersService, UsersRepository, SessionsService, SessionsRepository, LoginService, LoginThrottleRepository, CsrfService, DemoUserSeeder],
   exports: [UsersService, SessionsService, CsrfService],
 })
 export class LoginModule {}

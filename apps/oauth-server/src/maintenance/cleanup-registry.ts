@@ -21,6 +21,10 @@ export class CleanupRegistry {
     this.tasks.set(task.name, task);
   }
 
+  unregister(name: string): void {
+    this.tasks.delete(name);
+  }
+
   list(): CleanupTask[] {
     return [...this.tasks.values()];
   }
