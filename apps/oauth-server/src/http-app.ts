@@ -7,6 +7,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { setUpOperations } from './http-operations';
+import { setUpCors } from './cors';
 import fastifyCookie from '@fastify/cookie';
 import { Eta } from 'eta';
 
@@ -33,6 +34,8 @@ export async function createHttpApp(config: AppConfig, logger: Logger = createLo
   app.useGlobalPipes(oauthValidationPipe());
   // No enableShutdownHooks(): main.ts handles SIGTERM/SIGINT (graceful-shutdown.ts) so that the
   // listener closes before the pool drains and the process exits 0.
+  // Issue 5: before the rate limiter, so a refused request still carries the CORS headers a page needs.
+  await setUpCors(app, config);
   await setUpOperations(app, config);
   await setUpHtml(app);
   setUpSwagger(app, config);
