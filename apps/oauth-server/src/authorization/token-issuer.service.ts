@@ -2,7 +2,7 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 import { randomToken } from '@app/crypto';
 import { SecretHasher } from '@app/hashing';
 import { Inject, Injectable } from '@nestjs/common';
-import { createLocalJWKSet, jwtVerify, SignJWT } from 'jose';
+import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
 import { createHash, randomUUID } from 'node:crypto';
 import { SIGNING_ALG, SigningKeysService } from './keys/signing-keys.service';
 import { RefreshToken } from './refresh-token.entity';
@@ -136,7 +136,8 @@ export class TokenIssuerService {
     if (token.length > 4096 || token.split('.').length !== 3) return null;
     let claims: AccessTokenClaims;
     try {
-      const { payload } = await jwtVerify(token, createLocalJWKSet(await this.keys.jwks()), {
+      const { kid } = decodeProtectedHeader(token);
+      const { payload } = await jwtVerify(token, createLocalJWKSet(await this.keys.verificationKeys(kid)), {
         issuer: this.config.issuer,
         audience: this.config.issuer,
         typ: 'at+jwt',

@@ -2,6 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { SelfService } from '../clients/client.entity';
 import { ClientsService } from '../clients/clients.service';
 import { CLIENT_COMMANDS } from './client-commands';
+import { SigningKeysService } from '../authorization/keys/signing-keys.service';
 import { UserCreationError, UsersService } from '../login/users.service';
 
 export interface CliIo {
@@ -70,6 +71,17 @@ COMMANDS['users:create'] = {
 
 // Issue 5: clients, initial access tokens and the audit trail (cli/client-commands.ts).
 Object.assign(COMMANDS, CLIENT_COMMANDS);
+
+COMMANDS['keys:rotate'] = {
+  usage: 'keys:rotate',
+  summary: 'Retire the current token signing key now and start signing with a new one (the old key stays published until its tokens expire)',
+  async run(app, args, io) {
+    if (args.length !== 0) return usage(io, this.usage);
+    const kid = await app.get(SigningKeysService).rotate();
+    io.out(`Signing with the new key ${kid}`);
+    return 0;
+  },
+};
 
 export function helpText(): string {
   const lines = Object.values(COMMANDS).map((command) => `  ${command.usage}\n      ${command.summary}`);

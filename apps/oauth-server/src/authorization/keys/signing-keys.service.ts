@@ -53,6 +53,17 @@ export class SigningKeysService {
     return { keys: this.cache!.published };
   }
 
+  /**
+   * The JWK Set for verifying a token signed with `kid`: reloaded when the kid is unknown, since
+   * another instance may have created a key within this instance's cache period.
+   */
+  async verificationKeys(kid: string | undefined): Promise<{ keys: PublicJwk[] }> {
+    const set = await this.jwks();
+    if (kid === undefined || set.keys.some((key) => key.kid === kid)) return set;
+    await this.serialized(() => this.load());
+    return { keys: this.cache!.published };
+  }
+
   /** Operator rotation: the current key stops signing now; a new key takes over. */
   async rotate(): Promise<string> {
     await this.keys.retireAll(new Date());
