@@ -90,7 +90,7 @@ export function verifyClientAndRedirect(
   const registered = client.metadata.redirect_uris;
   if (sentRedirect === undefined) {
     // OIDC Core §3.1.2.1 requires redirect_uri; RFC 6749 §3.1.2.3 lets a single registered URI stand in
-    if (registered.length !== 1) return fail('redirect_uri is missing and the client has several registered');
+    if (registered.length !== 1) return fail('redirect_uri is missing and the client does not have exactly one registered');
     return { client, redirectUri: registered[0], redirectUriSent: false };
   }
   // RFC 6749 §3.1.2.3, RFC 9700 §4.1.3: simple string comparison, no normalisation, no patterns
