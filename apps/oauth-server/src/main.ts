@@ -16,7 +16,14 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logging);
-  const app = await createHttpApp(config, logger);
+  const app = await createHttpApp(config, logger).catch((error: unknown) => {
+    // A bad REGISTRATION_POLICY_FILE is found while the application is composed: same clean exit.
+    if (error instanceof InvalidConfigurationError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  });
   installGracefulShutdown(app, config.shutdown.graceSeconds * 1000, logger);
   await app.listen({ port: config.http.port, host: config.http.host });
   const where = config.database.kind === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.database.dataDir}`;
