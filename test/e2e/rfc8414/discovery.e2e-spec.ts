@@ -93,6 +93,16 @@ describe('OpenAPI document and Swagger UI', () => {
     expect(doc.components.schemas.UpdateClientDto.properties).not.toHaveProperty('registration_access_token');
   });
 
+  it('/docs-json documents every JSON endpoint of the authorization-code flow; the HTML pages are left out', async () => {
+    const doc = (await app.http.get('/docs-json')).body;
+    expect(doc.paths['/token'].post.requestBody.content).toHaveProperty('application/x-www-form-urlencoded');
+    expect(doc.paths['/token'].post.responses).toEqual(expect.objectContaining({ '200': expect.anything(), '400': expect.anything(), '401': expect.anything() }));
+    for (const path of ['/revoke', '/introspect']) expect(doc.paths[path]).toHaveProperty('post');
+    expect(doc.paths['/userinfo']).toEqual(expect.objectContaining({ get: expect.anything(), post: expect.anything() }));
+    expect(doc.paths['/jwks.json']).toHaveProperty('get');
+    for (const html of ['/login', '/logout', '/authorize', '/authorize/decision', '/account']) expect(doc.paths).not.toHaveProperty(html);
+  });
+
   it('/docs serves the Swagger UI', async () => {
     const res = await app.http.get('/docs').redirects(1);
     expect(res.status).toBe(200);
