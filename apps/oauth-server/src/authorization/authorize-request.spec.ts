@@ -1,0 +1,88 @@
+import { InvalidRequestError, InvalidScopeError, UnauthorizedClientError, UnsupportedResponseTypeError } from '@app/oauth-errors';
+import type { RegisteredClient } from '../clients/client-lookup.service';
+import { AuthorizeError, carriedParams, requestedScopes, verifyAuthorizeParams, verifyClientAndRedirect } from './authorize-request';
+
+const client = (overrides: Partial<RegisteredClient['metadata']> = {}, confidential = true): RegisteredClient => ({
+  clientId: 'c1',
+  confidential,
+  metadata: {
+    redirect_uris: ['https://a.example/cb'],
+    grant_types: ['authorization_code'],
+    response_types: ['code'],
+    token_endpoint_auth_method: confidential ? 'client_secret_basic' : 'none',
+    application_type: 'web',
+    scope: 'openid profile email',
+    ...overrides,
+  },
+});
+const challenge = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
+const config = (pkceRequired: 'all' | 'public' = 'all') => ({ authorization: { pkceRequired } }) as never;
+
+describe('RFC 6749 §4.1.1 authorization request rules', () => {
+  it('RFC 6749 §4.1.2.1: client and redirect URI failures carry no redirect target', () => {
+    for (const [params, found] of [
+      [{}, client()],
+      [{ client_id: 'c1' }, null],
+      [{ client_id: 'c1', redirect_uri: 'https://a.example/cb/' }, client()],
+      [{ client_id: ['c1', 'c2'] }, client()],
+    ] as const) {
+      try {
+        verifyClientAndRedirect(params as never, found);
+        throw new Error('expected a failure');
+      } catch (error) {
+        expect(error).toBeInstanceOf(AuthorizeError);
+        expect((error as AuthorizeError).redirectUri).toBeUndefined();
+      }
+    }
+  });
+
+  it('RFC 6749 §3.1.2.3: the single registered URI stands in for an omitted redirect_uri', () => {
+    expect(verifyClientAndRedirect({ client_id: 'c1' }, client())).toMatchObject({ redirectUri: 'https://a.example/cb', redirectUriSent: false });
+  });
+
+  const verified = (c = client()) => ({ client: c, redirectUri: 'https://a.example/cb', redirectUriSent: true });
+  const base = { response_type: 'code', code_challenge: challenge, code_challenge_method: 'S256' };
+
+  it.each([
+    [{ ...base, response_type: 'token' }, UnsupportedResponseTypeError],
+    [{ ...base, response_type: undefined }, InvalidRequestError],
+    [{ ...base, scope: 'openid admin' }, InvalidScopeError],
+    [{ ...base, scope: 'openid  profile' }, InvalidScopeError],
+    [{ ...base, code_challenge_method: 'plain' }, InvalidRequestError],
+    [{ ...base, code_challenge_method: undefined }, InvalidRequestError],
+    [{ ...base, code_challenge: 'short' }, InvalidRequestError],
+    [{ response_type: 'code' }, InvalidRequestError],
+    [{ ...base, prompt: 'none consent' }, InvalidRequestError],
+    [{ ...base, prompt: 'select_account' }, InvalidRequestError],
+    [{ ...base, max_age: '-1' }, InvalidRequestError],
+    [{ ...base, response_mode: 'fragment' }, InvalidRequestError],
+    [{ ...base, state: ['a', 'b'] }, InvalidRequestError],
+  ])('refuses %j', (params, errorClass) => {
+    expect(() => verifyAuthorizeParams(params as never, verified(), config())).toThrow(errorClass);
+  });
+
+  it('RFC 7591 §2: a client not registered for the code flow is unauthorized_client', () => {
+    const service = client({ grant_types: ['client_credentials'], response_types: [] });
+    expect(() => verifyAuthorizeParams(base, verified(service), config())).toThrow(UnauthorizedClientError);
+  });
+
+  it('OAUTH_PKCE_REQUIRED=public: a confidential client may omit PKCE, a public one may not', () => {
+    expect(verifyAuthorizeParams({ response_type: 'code' }, verified(), config('public')).codeChallenge).toBeUndefined();
+    expect(() => verifyAuthorizeParams({ response_type: 'code' }, verified(client({}, false)), config('public'))).toThrow(/code_challenge/);
+  });
+
+  it('RFC 6749 §3.3: omitted scope is the registered scope; duplicates collapse', () => {
+    expect(verifyAuthorizeParams(base, verified(), config()).scopes).toEqual(['openid', 'profile', 'email']);
+    expect(requestedScopes('openid openid', 'openid email')).toEqual(['openid']);
+  });
+
+  it('reads prompt and max_age', () => {
+    const request = verifyAuthorizeParams({ ...base, prompt: 'login consent', max_age: '0', nonce: 'n' }, verified(), config());
+    expect([...request.prompt]).toEqual(['login', 'consent']);
+    expect(request).toMatchObject({ maxAge: 0, nonce: 'n' });
+  });
+
+  it('carries only the authorization parameters, without empty ones', () => {
+    expect(carriedParams({ ...base, state: '', evil: 'x', csrf_token: 't' })).toEqual(base);
+  });
+});
