@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { validateEnvironment } from './environment-variables';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -27,7 +28,13 @@ export interface AppConfig {
   };
   /** Fastify's trustProxy: which peers may set X-Forwarded-For/-Proto (client address, https). */
   readonly proxy: { readonly trust: boolean | number | readonly string[] };
-  readonly workerPool: { readonly size: number; readonly queueLength: number; readonly jobTimeoutSeconds: number };
+  readonly workerPool: {
+    readonly size: number;
+    readonly queueLength: number;
+    readonly jobTimeoutSeconds: number;
+    /** CPU-bound jobs (bcrypt) at once; default: one less than the CPUs, so the event loop keeps a core. */
+    readonly cpuSize: number;
+  };
   /** 0 disables the scheduled sweep. */
   readonly maintenance: { readonly sweepIntervalSeconds: number };
   readonly shutdown: { readonly graceSeconds: number };
@@ -109,6 +116,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       size: vars.WORKER_POOL_SIZE ?? 4,
       queueLength: vars.WORKER_POOL_QUEUE_LENGTH ?? 1000,
       jobTimeoutSeconds: vars.WORKER_POOL_JOB_TIMEOUT_SECONDS ?? 30,
+      cpuSize: vars.WORKER_POOL_CPU_SIZE ?? Math.max(1, availableParallelism() - 1),
     },
     maintenance: { sweepIntervalSeconds: vars.SWEEPER_INTERVAL_SECONDS ?? 300 },
     shutdown: { graceSeconds: vars.SHUTDOWN_GRACE_SECONDS ?? 25 },

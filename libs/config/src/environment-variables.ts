@@ -101,6 +101,9 @@ export class EnvironmentVariables {
   @IsOptional() @IsInt() @Min(1) @Max(1_000_000)
   WORKER_POOL_QUEUE_LENGTH?: number;
 
+  @IsOptional() @IsInt() @Min(1) @Max(256)
+  WORKER_POOL_CPU_SIZE?: number;
+
   @IsOptional() @IsInt() @Min(1) @Max(3600)
   WORKER_POOL_JOB_TIMEOUT_SECONDS?: number;
 

@@ -17,7 +17,8 @@ export function toOAuthError(exception: unknown): OAuthError {
   if (exception instanceof OAuthError) return exception;
   // RFC 6749 §4.1.2.1: temporarily_unavailable (503 + Retry-After, added by the filter) while the
   // database cannot be reached; the client retries, and nothing was acknowledged that is not committed.
-  if (isDatabaseUnavailable(exception)) {
+  // The worker pool refusing work (queue full) is overload: the same answer, retry later.
+  if (isDatabaseUnavailable(exception) || (exception as Error | undefined)?.name === 'WorkerPoolFullError') {
     return new TemporarilyUnavailableError('the service is temporarily unavailable; retry later', { cause: exception });
   }
   // Nest wraps Fastify's own 4xx errors (body parsing, size) in an HttpException; look at the cause.

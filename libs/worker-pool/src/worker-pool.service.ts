@@ -2,11 +2,16 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { Job, WorkerPool, WorkerPoolStats } from './worker-pool';
 
-/** The application's one worker pool, sized from WORKER_POOL_* and drained at shutdown. */
+/**
+ * The application's worker pool, sized from WORKER_POOL_* and drained at shutdown. Two lanes:
+ * background I/O jobs (audit writes, sweeps), and CPU-bound jobs (bcrypt) whose concurrency is kept
+ * below the number of CPUs, so that hashing never takes the core the event loop runs on.
+ */
 @Injectable()
 export class WorkerPoolService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(WorkerPoolService.name);
   private readonly pool: WorkerPool;
+  private readonly cpu: WorkerPool;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
     this.pool = new WorkerPool({
@@ -15,6 +20,24 @@ export class WorkerPoolService implements BeforeApplicationShutdown {
       jobTimeoutMs: config.workerPool.jobTimeoutSeconds * 1000,
       onJobFailed: (job, error) => this.logger.error({ job: job.name, attempts: job.attempts, err: error }, 'background job failed'),
     });
+    this.cpu = new WorkerPool({
+      concurrency: config.workerPool.cpuSize,
+      queueLength: config.workerPool.queueLength,
+      jobTimeoutMs: config.workerPool.jobTimeoutSeconds * 1000,
+    });
+  }
+
+  /**
+   * Runs a CPU-bound job (its work already off the event loop, e.g. bcrypt in libuv's threads) with
+   * at most WORKER_POOL_CPU_SIZE at once; the caller awaits it. Rejects with WorkerPoolFullError
+   * when the queue is full, which the error filter answers with 503 temporarily_unavailable.
+   */
+  runCpuBound<T>(job: Job<T>): Promise<T> {
+    return this.cpu.submit(job);
+  }
+
+  cpuStats(): WorkerPoolStats {
+    return this.cpu.stats();
   }
 
   /** Runs the job and resolves with its result; rejects with WorkerPoolFullError when full. */
@@ -40,7 +63,9 @@ export class WorkerPoolService implements BeforeApplicationShutdown {
 
   /** Nest calls this after the HTTP server stopped taking requests (main.ts closes it first). */
   async beforeApplicationShutdown(): Promise<void> {
-    const { abandoned } = await this.pool.drain(this.config.shutdown.graceSeconds * 1000);
+    const grace = this.config.shutdown.graceSeconds * 1000;
+    const [background, cpu] = await Promise.all([this.pool.drain(grace), this.cpu.drain(grace)]);
+    const abandoned = background.abandoned + cpu.abandoned;
     if (abandoned > 0) this.logger.error({ abandoned }, 'worker pool drain hit the grace period; jobs abandoned');
   }
 }

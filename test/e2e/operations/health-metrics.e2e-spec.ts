@@ -42,8 +42,9 @@ describe('Issue 4 health, metrics, audit trail and security headers', () => {
       expect(res.text).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/register\/:clientId",status_code="200"\} 1/);
       expect(res.text).not.toContain(reg.client_id); // route patterns, never ids
       expect(res.text).toMatch(/tessera_client_registration_events_total\{event="registered"\} [1-9]/);
-      expect(res.text).toMatch(/tessera_worker_pool_jobs\{state="queued"\} 0/);
-      expect(res.text).toMatch(/tessera_worker_pool_jobs_finished_total\{outcome="done"\} [1-9]/);
+      expect(res.text).toMatch(/tessera_worker_pool_jobs\{pool="background",state="queued"\} 0/);
+      expect(res.text).toMatch(/tessera_worker_pool_jobs\{pool="cpu",state="running"\} 0/);
+      expect(res.text).toMatch(/tessera_worker_pool_jobs_finished_total\{pool="background",outcome="done"\} [1-9]/);
       expect(res.text).toMatch(/tessera_db_pool_connections\{state="total"\} \d+/);
       expect(res.text).toContain('# TYPE tessera_tokens_issued_total counter');
       expect(res.text).toContain('# TYPE tessera_login_failures_total counter');

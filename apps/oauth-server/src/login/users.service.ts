@@ -1,4 +1,5 @@
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { WorkerPoolService } from '@app/worker-pool';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { compare, hash } from 'bcrypt';
 import { randomUUID } from 'node:crypto';
@@ -25,6 +26,7 @@ export class UsersService {
   constructor(
     private readonly users: UsersRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly pool: WorkerPoolService,
   ) {}
 
   /** Throws UserCreationError with an operator-readable reason on a bad username, weak password or duplicate. */
@@ -39,7 +41,7 @@ export class UsersService {
       username,
       email: extra.email ?? null,
       name: extra.name ?? null,
-      passwordHash: await hash(password, this.config.login.bcryptCost),
+      passwordHash: await this.pool.runCpuBound({ name: 'password.hash', run: () => hash(password, this.config.login.bcryptCost) }),
       createdAt: new Date(),
     };
     if (!(await this.users.insert(user))) throw new UserCreationError(`the username "${username}" is already taken`);
@@ -54,7 +56,7 @@ export class UsersService {
   async verify(username: string, password: string): Promise<UserProfile | null> {
     const user = isValidUsername(username) ? await this.users.findByUsername(username) : null;
     const stored = user?.passwordHash ?? (await this.dummy());
-    const matches = Buffer.byteLength(password, 'utf8') <= 1024 && (await compare(password, stored));
+    const matches = Buffer.byteLength(password, 'utf8') <= 1024 && (await this.pool.runCpuBound({ name: 'password.verify', run: () => compare(password, stored) }));
     return user && matches ? toProfile(user) : null;
   }
 

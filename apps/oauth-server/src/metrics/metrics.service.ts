@@ -55,28 +55,30 @@ export class MetricsService {
     collectDefaultMetrics({ register: this.registry });
     new Gauge({
       name: 'tessera_worker_pool_jobs',
-      help: 'Worker pool jobs waiting (queued) and running now',
-      labelNames: ['state'] as const,
+      help: 'Worker pool jobs waiting (queued) and running now, per lane (background, cpu)',
+      labelNames: ['pool', 'state'] as const,
       registers: [this.registry],
       collect() {
-        const stats = pool.stats();
-        this.set({ state: 'queued' }, stats.queued);
-        this.set({ state: 'running' }, stats.running);
+        for (const [lane, stats] of [['background', pool.stats()], ['cpu', pool.cpuStats()]] as const) {
+          this.set({ pool: lane, state: 'queued' }, stats.queued);
+          this.set({ pool: lane, state: 'running' }, stats.running);
+        }
       },
     });
     new Counter({
       name: 'tessera_worker_pool_jobs_finished_total',
       help: 'Worker pool jobs by outcome: done, failed, rejected (pool full or closed), timed_out, retried',
-      labelNames: ['outcome'] as const,
+      labelNames: ['pool', 'outcome'] as const,
       registers: [this.registry],
       collect() {
-        const stats = pool.stats();
         this.reset();
-        this.inc({ outcome: 'done' }, stats.done);
-        this.inc({ outcome: 'failed' }, stats.failed);
-        this.inc({ outcome: 'rejected' }, stats.rejected);
-        this.inc({ outcome: 'timed_out' }, stats.timedOut);
-        this.inc({ outcome: 'retried' }, stats.retried);
+        for (const [lane, stats] of [['background', pool.stats()], ['cpu', pool.cpuStats()]] as const) {
+          this.inc({ pool: lane, outcome: 'done' }, stats.done);
+          this.inc({ pool: lane, outcome: 'failed' }, stats.failed);
+          this.inc({ pool: lane, outcome: 'rejected' }, stats.rejected);
+          this.inc({ pool: lane, outcome: 'timed_out' }, stats.timedOut);
+          this.inc({ pool: lane, outcome: 'retried' }, stats.retried);
+        }
       },
     });
     new Gauge({
