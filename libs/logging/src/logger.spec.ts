@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { Writable } from 'node:stream';
-import { loggerOptions } from './logger';
+import { loggerOptions, PinoNestLogger } from './logger';
+import { runWithRequestContext } from './request-context';
 
 describe('log redaction', () => {
   it('never writes credentials, secrets or tokens', () => {
@@ -31,5 +32,17 @@ describe('log redaction', () => {
     const output = lines.join('');
     expect(output).toContain('authorization_code');
     expect(output).not.toMatch(/SECRET-\d/);
+  });
+
+  it('LOG_LEVEL_MODULES: one context can log below the root level; lines inside a request carry its reqId', () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) });
+    const nest = new PinoNestLogger(pino({ level: 'info' }, sink), { SweeperService: 'debug' });
+    nest.debug('hidden', 'ClientsService');
+    nest.debug('shown', 'SweeperService');
+    runWithRequestContext({ reqId: 'req-42', ip: '127.0.0.1' }, () => nest.log({ client_id: 'c' }, 'registered', 'ClientsService'));
+    const records = lines.map((line) => JSON.parse(line));
+    expect(records.map((record) => record.msg)).toEqual(['shown', 'registered']);
+    expect(records[1]).toMatchObject({ reqId: 'req-42', context: 'ClientsService', client_id: 'c' });
   });
 });
