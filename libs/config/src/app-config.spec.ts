@@ -7,7 +7,7 @@ describe('configuration', () => {
     expect(config.http).toEqual({ port: 3000, host: '127.0.0.1', bodyLimitBytes: 65536 });
     expect(config.issuer).toBe('http://localhost:3000');
     expect(config.database).toEqual({ kind: 'pglite', dataDir: './data/pglite', migrationsRun: true });
-    expect(config.registration).toMatchObject({ mode: 'open', tokenRotation: 'on-update', tokenGraceSeconds: 300, clientSecretTtlSeconds: 0 });
+    expect(config.registration).toMatchObject({ mode: 'open', tokenRotation: 'on-every-use', tokenGraceSeconds: 300, clientSecretTtlSeconds: 0 });
     expect(Object.isFrozen(config.registration)).toBe(true);
   });
 

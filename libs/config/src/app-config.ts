@@ -134,7 +134,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       mode,
       initialAccessToken: vars.REGISTRATION_INITIAL_ACCESS_TOKEN,
       tokenTtlSeconds: vars.REGISTRATION_TOKEN_TTL_SECONDS ?? 90 * 24 * 3600,
-      tokenRotation: (vars.REGISTRATION_TOKEN_ROTATION ?? 'on-update') as TokenRotation,
+      // RFC 7592 §3: every client information response carries a registration_access_token; only the hash is
+      // stored, so the server can only send one by issuing a new one each time.
+      tokenRotation: (vars.REGISTRATION_TOKEN_ROTATION ?? 'on-every-use') as TokenRotation,
       tokenGraceSeconds: vars.REGISTRATION_TOKEN_GRACE_SECONDS ?? 300,
       clientSecretTtlSeconds: vars.CLIENT_SECRET_TTL_SECONDS ?? 0,
       maxRedirectUris: vars.REGISTRATION_MAX_REDIRECT_URIS ?? 20,

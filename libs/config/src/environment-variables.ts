@@ -17,6 +17,10 @@ import {
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export const REGISTRATION_MODES = ['open', 'protected'] as const;
 export const TOKEN_ROTATIONS = ['never', 'on-update', 'on-every-use'] as const;
+const TEN_YEARS_SECONDS = 10 * 365 * 24 * 3600;
+
+/** Values never repeated in a start-up error: they may be real secrets (or carry a password). */
+const SECRET_VARIABLES = new Set(['DATABASE_URL', 'REGISTRATION_INITIAL_ACCESS_TOKEN', 'TOKEN_HASH_KEY']);
 /** `<max>/<window seconds>`, e.g. `20/60`: at most 20 requests per client address per minute. */
 export const RATE_LIMIT_FORMAT = /^\d{1,6}\/\d{1,6}$/;
 const RATE_LIMIT_MESSAGE = 'must be <max requests>/<window seconds>, e.g. 20/60';
@@ -26,7 +30,7 @@ const RATE_LIMIT_MESSAGE = 'must be <max requests>/<window seconds>, e.g. 20/60'
  * docs/configuration.md and .env.example list the same names.
  */
 export class EnvironmentVariables {
-  @IsOptional() @IsInt() @Min(0) @Max(65535)
+  @IsOptional() @IsInt() @Min(1) @Max(65535)
   PORT?: number;
 
   @IsOptional() @IsString() @MinLength(1)
@@ -42,7 +46,7 @@ export class EnvironmentVariables {
   @IsOptional() @IsString() @MinLength(1)
   PGLITE_DATA_DIR?: string;
 
-  @IsOptional() @IsBooleanString()
+  @IsOptional() @IsIn(['true', 'false'])
   DATABASE_MIGRATIONS_RUN?: string;
 
   @IsOptional() @IsInt() @Min(1) @Max(200)
@@ -60,10 +64,12 @@ export class EnvironmentVariables {
   @IsOptional() @IsIn(REGISTRATION_MODES)
   REGISTRATION_MODE?: string;
 
+  // RFC 6750 §2.1: a bearer token is a b64token, or no client could ever present it
   @IsOptional() @IsString() @MinLength(32) @MaxLength(512)
+  @Matches(/^[A-Za-z0-9\-._~+/]+=*$/, { message: 'REGISTRATION_INITIAL_ACCESS_TOKEN must use only the RFC 6750 b64token characters A-Z a-z 0-9 - . _ ~ + / (and trailing =)' })
   REGISTRATION_INITIAL_ACCESS_TOKEN?: string;
 
-  @IsOptional() @IsInt() @Min(60)
+  @IsOptional() @IsInt() @Min(60) @Max(TEN_YEARS_SECONDS)
   REGISTRATION_TOKEN_TTL_SECONDS?: number;
 
   @IsOptional() @IsIn(TOKEN_ROTATIONS)
@@ -72,7 +78,7 @@ export class EnvironmentVariables {
   @IsOptional() @IsInt() @Min(0) @Max(86400)
   REGISTRATION_TOKEN_GRACE_SECONDS?: number;
 
-  @IsOptional() @IsInt() @Min(0)
+  @IsOptional() @IsInt() @Min(0) @Max(TEN_YEARS_SECONDS)
   CLIENT_SECRET_TTL_SECONDS?: number;
 
   @IsOptional() @IsInt() @Min(1) @Max(100)
@@ -149,7 +155,6 @@ export class EnvironmentVariables {
     message: 'CORS_ALLOWED_ORIGINS must be space-separated origins such as https://app.example.com (scheme://host[:port])',
   })
   CORS_ALLOWED_ORIGINS?: string;
-
   // Issue 3: login, sessions and the authorization-code flow (docs/configuration.md)
   @IsOptional() @IsInt() @Min(10) @Max(15)
   LOGIN_BCRYPT_COST?: number;
@@ -203,7 +208,8 @@ export function validateEnvironment(env: Record<string, string | undefined>): En
   if (errors.length > 0) {
     const lines = errors.map((error) => {
       const messages = Object.values(error.constraints ?? {}).join('; ');
-      return `  ${error.property}=${JSON.stringify(present[error.property])}: ${messages}`;
+      const shown = SECRET_VARIABLES.has(error.property) ? '(value hidden)' : JSON.stringify(present[error.property]);
+      return `  ${error.property}=${shown}: ${messages}`;
     });
     throw new InvalidConfigurationError(`Invalid configuration:\n${lines.join('\n')}`);
   }
