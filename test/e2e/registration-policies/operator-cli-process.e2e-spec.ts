@@ -6,6 +6,8 @@ import { createTestDatabase, TestDatabase } from '../../support/test-database';
 import { createTestApp, TestApp } from '../../support/test-app';
 
 const ROOT = join(__dirname, '..', '..', '..');
+// A dozen child processes, each compiling through SWC and booting Nest: generous on a loaded machine.
+const CHILD_PROCESS_TEST_TIMEOUT_MS = 300_000;
 
 interface Run {
   code: number;
@@ -28,7 +30,7 @@ describe('Issue 5: the operator CLI as a child process against a real database',
       execFile(
         process.execPath,
         ['-r', join(ROOT, 'test/support/swc-register.js'), join(ROOT, 'apps/oauth-server/src/cli.ts'), ...argv],
-        { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ISSUER: 'https://tessera.test', ...env }, timeout: 60000 },
+        { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ISSUER: 'https://tessera.test', ...env }, timeout: 120000 },
         (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
       );
     });
@@ -108,7 +110,7 @@ describe('Issue 5: the operator CLI as a child process against a real database',
     expect((await cli('iat:revoke', token.id)).code).toBe(0);
     expect(await cli('clients:delete', reg.client_id)).toMatchObject({ code: 0, stdout: `Client ${reg.client_id} deleted\n` });
     expect(await cli('clients:show', reg.client_id)).toMatchObject({ code: 1, stderr: expect.stringContaining(`No client with client_id ${reg.client_id}`) });
-  });
+  }, CHILD_PROCESS_TEST_TIMEOUT_MS);
 
   it('bad arguments: a clear message on stderr and a non-zero exit', async () => {
     expect(await cli('clients:rotate-secret')).toMatchObject({ code: 2, stdout: '', stderr: expect.stringMatching(/^Usage: npm run cli -- clients:rotate-secret/) });
@@ -119,5 +121,5 @@ describe('Issue 5: the operator CLI as a child process against a real database',
     for (const command of ['clients:list', 'clients:show', 'clients:delete', 'clients:rotate-secret', 'iat:mint', 'iat:list', 'iat:revoke', 'audit']) {
       expect(help.stdout).toContain(command);
     }
-  });
+  }, CHILD_PROCESS_TEST_TIMEOUT_MS);
 });
