@@ -1,9 +1,10 @@
 import { AppConfig, AppConfigModule } from '@app/config';
-import { dataSourceOptions } from '@app/database';
+import { dataSourceOptions, runMigrationsExclusively } from '@app/database';
 import { HashingModule } from '@app/hashing';
 import { WorkerPoolModule } from '@app/worker-pool';
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { AuditModule } from './audit/audit.module';
 import { ClientsModule } from './clients/clients.module';
 import { RegistrationPoliciesModule } from './clients/policies/registration-policies.module';
@@ -23,7 +24,20 @@ export class AppModule {
       module: AppModule,
       imports: [
         AppConfigModule.forRoot(config),
-        TypeOrmModule.forRoot({ ...dataSourceOptions(config), autoLoadEntities: true }),
+        TypeOrmModule.forRootAsync({
+          useFactory: () => ({ ...dataSourceOptions(config), migrationsRun: false, autoLoadEntities: true }),
+          // Migrations under an advisory lock, so instances starting together do not race (docs/operations.md §10).
+          dataSourceFactory: async (options) => {
+            const dataSource = await new DataSource(options!).initialize();
+            try {
+              if (config.database.migrationsRun) await runMigrationsExclusively(dataSource, config.database.kind);
+            } catch (error) {
+              await dataSource.destroy();
+              throw error;
+            }
+            return dataSource;
+          },
+        }),
         HashingModule,
         WorkerPoolModule,
         MetricsModule,

@@ -56,9 +56,9 @@ describe('Issue 4 two instances on one PostgreSQL: registration, management and 
       url = cluster.url;
     }
     const env = { DATABASE_URL: url, ISSUER, LOGIN_BCRYPT_COST: '10', RATE_LIMIT_ENABLED: 'false' };
-    // The first instance migrates and seeds; the second starts on the migrated database (docs/operations.md).
-    a = await startServer({ ...env, LOGIN_DEMO_USER: 'true' });
-    b = await startServer({ ...env, DATABASE_MIGRATIONS_RUN: 'false' });
+    // Both start at once on an empty database, both with migrations on: the advisory lock lets one
+    // migrate while the other waits, as in a rolling deploy (docs/operations.md §10).
+    [a, b] = await Promise.all([startServer({ ...env, LOGIN_DEMO_USER: 'true' }), startServer(env)]);
   }, 120_000);
   afterAll(async () => {
     for (const server of [a, b]) {

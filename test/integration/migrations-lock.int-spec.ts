@@ -1,0 +1,38 @@
+import 'reflect-metadata';
+import { loadConfig } from '@app/config';
+import { dataSourceOptions, MIGRATIONS, runMigrationsExclusively } from '@app/database';
+import { DataSource } from 'typeorm';
+import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { startThrowawayPostgres, ThrowawayPostgres } from '../support/throwaway-postgres';
+
+describe('Issue 4 several instances: migrations under an advisory lock', () => {
+  let cluster: ThrowawayPostgres | undefined;
+  let database: TestDatabase | undefined;
+  let url: string;
+  beforeAll(async () => {
+    if (process.env.DATABASE_URL) {
+      database = await createTestDatabase();
+      url = database.env.DATABASE_URL;
+    } else {
+      cluster = await startThrowawayPostgres(); // concurrency needs a server: PGlite is one process
+      url = cluster.url;
+    }
+  }, 60_000);
+  afterAll(async () => {
+    await database?.drop();
+    await cluster?.destroy();
+  });
+
+  it('four instances migrating an empty database at the same moment: every migration applied exactly once', async () => {
+    const options = { ...dataSourceOptions(loadConfig({ DATABASE_URL: url })), migrationsRun: false };
+    const instances = await Promise.all([1, 2, 3, 4].map(() => new DataSource(options).initialize()));
+    try {
+      await Promise.all(instances.map((dataSource) => runMigrationsExclusively(dataSource, 'postgres')));
+      const applied: { name: string }[] = await instances[0].query('SELECT name FROM migrations ORDER BY id');
+      expect(applied.map((row) => row.name)).toEqual(MIGRATIONS.map((migration) => migration.name));
+      expect(await instances[1].query(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory'`)).toEqual([{ n: 0 }]);
+    } finally {
+      await Promise.all(instances.map((dataSource) => dataSource.destroy()));
+    }
+  });
+});
