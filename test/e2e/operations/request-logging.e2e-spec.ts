@@ -60,6 +60,7 @@ describe('Issue 4 logging: one line per request, request ids, redaction', () => 
     );
     const management = lines.filter((line) => line.route === '/register/:clientId');
     expect(management.every((line) => line.client_id === id)).toBe(true);
+    expect(lines.find((line) => line.method === 'POST' && line.route === '/register' && line.status === 201)).toMatchObject({ client_id: id });
     // The route pattern, never the raw URL with the id in it.
     expect(lines.some((line) => String(line.route).includes(id))).toBe(false);
   });
@@ -111,6 +112,7 @@ describe('Issue 4 logging: one line per request, request ids, redaction', () => 
     expect(lines.map((line) => `${line.method} ${line.route} ${line.status}`)).toEqual(
       expect.arrayContaining(['GET /authorize 303', 'POST /login 303', 'POST /token 200', 'POST /revoke 200']),
     );
+    expect(lines.filter((line) => line.route === '/token').every((line) => line.client_id === client.client_id)).toBe(true);
     // …and the metrics saw the same flow
     const metrics = (await app.http.get('/metrics')).text;
     expect(metrics).toMatch(/tessera_tokens_issued_total\{grant_type="authorization_code"\} 1/);

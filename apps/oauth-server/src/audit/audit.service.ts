@@ -1,4 +1,4 @@
-import { currentRequestContext, SECRET_FIELDS } from '@app/logging';
+import { currentRequestContext, SECRET_FIELDS, setRequestClientId } from '@app/logging';
 import { WorkerPoolService } from '@app/worker-pool';
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
@@ -48,6 +48,8 @@ export class AuditService {
       requestId: context?.reqId ?? null,
       details: withoutSecrets(input.details ?? {}),
     };
+    // The request's log line names the client it changed (a registration learns its id only here).
+    if (event.clientId && context && !context.clientId) setRequestClientId(event.clientId);
     if (event.event.startsWith('client.')) this.metrics.clientRegistrationEvents.inc({ event: event.event.slice('client.'.length) });
     const accepted = this.pool.runInBackground({
       name: 'audit.record',

@@ -1,3 +1,4 @@
+import { setRequestClientId } from '@app/logging';
 import { InvalidClientError, InvalidRequestError } from '@app/oauth-errors';
 import { Injectable, Logger } from '@nestjs/common';
 import { ClientLookupService, RegisteredClient } from '../clients/client-lookup.service';
@@ -20,6 +21,12 @@ export class ClientAuthenticator {
   constructor(private readonly clients: ClientLookupService) {}
 
   async authenticate(credentials: ClientCredentials): Promise<RegisteredClient> {
+    const client = await this.identify(credentials);
+    setRequestClientId(client.clientId); // the request's log line names the client (issue 4)
+    return client;
+  }
+
+  private async identify(credentials: ClientCredentials): Promise<RegisteredClient> {
     const basic = parseBasic(credentials.authorization);
     const bodyId = credentials.client_id;
     const bodySecret = credentials.client_secret;
