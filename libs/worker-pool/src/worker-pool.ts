@@ -73,11 +73,11 @@ export class WorkerPool {
   /**
    * Queues the job and resolves with its result. Rejects at once with WorkerPoolFullError when
    * every slot runs and the queue is full, or WorkerPoolClosedError once draining has begun.
+   * Throws (synchronously) a TypeError for retries on a job not declared idempotent.
    */
   submit<T>(job: Job<T>): Promise<T> {
-    if ((job.retries ?? 0) > 0 && !job.idempotent) {
-      return Promise.reject(new TypeError(`job ${job.name}: retries require idempotent: true`));
-    }
+    // A programming error, not load: thrown at once so it cannot pass unnoticed.
+    if ((job.retries ?? 0) > 0 && !job.idempotent) throw new TypeError(`job ${job.name}: retries require idempotent: true`);
     if (this.closed) {
       this.counters.rejected += 1;
       return Promise.reject(new WorkerPoolClosedError(`worker pool is shutting down; job ${job.name} refused`));
