@@ -83,6 +83,11 @@ describe('RFC 6749 §4.1.1 Authorization Request', () => {
       expect(new URL(res.headers.location).searchParams.get('error')).toBe('invalid_scope');
     });
 
+    it('RFC 6749 §4.1.2.1: error_description stays within its allowed characters even when it quotes the request', async () => {
+      const location = await expectRedirectError(authorizePath({ client, challenge, extra: { prompt: 'é"\\x' } }), 'invalid_request');
+      expect(location.searchParams.get('error_description')).toMatch(/^[\x20\x21\x23-\x5b\x5d-\x7e]+$/);
+    });
+
     it('OIDC Core §6: request objects are not supported', () =>
       expectRedirectError(authorizePath({ client, challenge, extra: { request: 'eyJ' } }), 'request_not_supported'));
 

@@ -79,7 +79,11 @@ export class AuthorizationController {
         // RFC 6749 §4.1.2.1: error, error_description and state; RFC 9207: iss
         return this.redirect(
           reply,
-          this.authorization.redirectLocation(error.redirectUri, { error: oauth.error, error_description: oauth.description, state: error.state }),
+          this.authorization.redirectLocation(error.redirectUri, {
+            error: oauth.error,
+            error_description: oauth.description === undefined ? undefined : asErrorDescription(oauth.description),
+            state: error.state,
+          }),
         );
       }
       this.logger.warn({ error: oauth.error }, 'authorization request refused without redirect');
@@ -134,4 +138,10 @@ export class AuthorizationController {
   private page(reply: FastifyReply, status: number, title: string, message: string, error?: string): unknown {
     return reply.code(status).header('Cache-Control', 'no-store').view('views/error.eta', { title, message, error });
   }
+}
+
+// RFC 6749 §4.1.2.1: error_description is limited to %x20-21 / %x23-5B / %x5D-7E; descriptions may
+// quote request values (an unknown prompt), so anything else is replaced, and the length bounded.
+function asErrorDescription(text: string): string {
+  return text.replace(/"/g, "'").replace(/\\/g, '/').replace(/[^\x20-\x7e]/g, '?').slice(0, 300);
 }
