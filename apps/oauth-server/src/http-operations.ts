@@ -123,6 +123,6 @@ async function setUpRateLimits(app: NestFastifyApplication, fastify: FastifyInst
     skipOnError: true,
     keyGenerator: (request) => request.ip,
     errorResponseBuilder: (_request, context) =>
-      new TooManyRequestsError(`rate limit exceeded: at most ${context.max} requests per ${context.after}; retry later`),
+      new TooManyRequestsError(`rate limit exceeded: at most ${context.max} requests in this window; retry in ${context.after}`),
   });
 }

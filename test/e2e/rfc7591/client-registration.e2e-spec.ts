@@ -164,6 +164,11 @@ describe('RFC 7591 §3.2.2 Client Registration Error Response', () => {
     await expectError(aClient(fields), 'invalid_client_metadata', mentions);
   });
 
+  it('RFC 7591 §3.2.2: a NUL character in any metadata value is invalid_client_metadata, never a 500', async () => {
+    await expectError(aClient({ client_name: 'a\u0000b' }), 'invalid_client_metadata', /client_name: must not contain the NUL/);
+    await expectError(aClient({ jwks: { keys: [{ kty: 'RSA', n: 'x\u0000' }] } }), 'invalid_client_metadata', /jwks.keys.n: must not contain the NUL/);
+  });
+
   it('RFC 7591 §3.2.2: a body that is not a JSON object is refused', async () => {
     const res = await app.http.post('/register').set('Content-Type', 'application/json').send('[1,2]');
     expect(res.status).toBe(400);

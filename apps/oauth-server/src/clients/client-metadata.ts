@@ -89,6 +89,7 @@ export function withRegistrationDefaults(requested: RequestedMetadata, policy: M
 
 /** Throws InvalidClientMetadataError or InvalidRedirectUriError naming the first rule broken. */
 export function assertValidClientMetadata(metadata: ClientMetadata, policy: MetadataPolicy): void {
+  assertNoNulCharacters(metadata, '');
   assertGrantAndResponseTypes(metadata);
   if (metadata.redirect_uris.length > policy.maxRedirectUris) {
     throw new InvalidRedirectUriError(`redirect_uris: at most ${policy.maxRedirectUris} are allowed`);
@@ -230,4 +231,18 @@ function assertWebUrl(field: string, value: string, schemes: string[]): void {
 
 function truncate(value: string): string {
   return value.length > 80 ? `${value.slice(0, 77)}...` : value;
+}
+
+// PostgreSQL cannot store U+0000 in text or jsonb; no metadata value has a use for it either.
+function assertNoNulCharacters(value: unknown, path: string): void {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) throw new InvalidClientMetadataError(`${path}: must not contain the NUL character`);
+  } else if (Array.isArray(value)) {
+    value.forEach((item) => assertNoNulCharacters(item, path));
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, inner] of Object.entries(value)) {
+      if (key.includes('\u0000')) throw new InvalidClientMetadataError(`${path || 'metadata'}: member names must not contain the NUL character`);
+      assertNoNulCharacters(inner, path ? `${path}.${key}` : key);
+    }
+  }
 }
