@@ -100,6 +100,8 @@ export class PinoNestLogger implements LoggerService {
     const context = params.length > 0 && typeof params[params.length - 1] === 'string' ? params.pop() : undefined;
     const text = params.find((param): param is string => typeof param === 'string');
     let target = context ? this.forContext(context as string) : this.logger;
+    // Below the level nothing is written: skip the per-request child logger and its redaction setup.
+    if (!target.isLevelEnabled(level)) return;
     // Lines written while serving a request carry its id, like Fastify's own request logger.
     const reqId = currentRequestContext()?.reqId;
     if (reqId && !(message !== null && typeof message === 'object' && 'reqId' in message)) target = target.child({ reqId });

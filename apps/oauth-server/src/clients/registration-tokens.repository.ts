@@ -55,7 +55,9 @@ export class RegistrationTokensRepository {
     await manager.query(
       `UPDATE registration_tokens
           SET expires_at = LEAST(expires_at, now() + make_interval(secs => $3))
-        WHERE client_id = $1 AND id <> $2 AND revoked_at IS NULL`,
+        WHERE client_id = $1 AND id <> $2 AND revoked_at IS NULL
+          -- only tokens not already cut to a grace period: each rotation touches one row, not every older one
+          AND expires_at > now() + make_interval(secs => $3)`,
       [token.clientId, token.id, graceSeconds],
     );
   }
