@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import {
-  IsBooleanString,
   IsIn,
   IsInt,
   IsOptional,
@@ -127,7 +126,7 @@ export class EnvironmentVariables {
   @IsOptional() @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL?: string;
 
-  @IsOptional() @IsBooleanString()
+  @IsOptional() @IsIn(['true', 'false'])
   RATE_LIMIT_ENABLED?: string;
 
   @IsOptional() @Matches(RATE_LIMIT_FORMAT, { message: RATE_LIMIT_MESSAGE })
