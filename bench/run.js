@@ -60,6 +60,8 @@ const MAX_LATENCY_SAMPLES = 5_000_000; // bounds memory: ~40 MB of doubles at mo
 const LOG_TAIL_LINES = 40;
 
 const REGISTER_BODY = JSON.stringify({ redirect_uris: ['https://app.example.com/cb'], client_name: 'bench' });
+// Issue 3: confidential clients of the client_credentials grant (RFC 6749 §4.4), for POST /token.
+const SERVICE_BODY = JSON.stringify({ grant_types: ['client_credentials'], redirect_uris: [], scope: 'email', client_name: 'bench-service' });
 
 /** Everything cleanup() must undo; filled in as the run goes. */
 const state = {
@@ -356,7 +358,7 @@ async function startServer(databaseUrl) {
     SHUTDOWN_GRACE_SECONDS: String(SERVER_SHUTDOWN_GRACE_SECONDS),
     ...(settings.rateLimit === 'off'
       ? { RATE_LIMIT_ENABLED: 'false' }
-      : { RATE_LIMIT_REGISTER: RAISED_RATE_LIMIT, RATE_LIMIT_MANAGEMENT: RAISED_RATE_LIMIT }),
+      : { RATE_LIMIT_REGISTER: RAISED_RATE_LIMIT, RATE_LIMIT_MANAGEMENT: RAISED_RATE_LIMIT, RATE_LIMIT_TOKEN: RAISED_RATE_LIMIT }),
   };
   const child = spawn(process.execPath, [...settings.serverNodeArgs, SERVER_ENTRY], {
     cwd: ROOT,
@@ -401,7 +403,7 @@ async function startFloor(databaseUrl) {
 }
 
 /** Registers `count` clients, 10 at a time; every one must answer 201 with its credentials. */
-async function registerPool(url, count, isFloor) {
+async function registerPool(url, count, isFloor, body = REGISTER_BODY) {
   const pool = new Array(count);
   let next = 0;
   let failed = false;
@@ -412,7 +414,7 @@ async function registerPool(url, count, isFloor) {
   const worker = async () => {
     while (next < count && !failed && !state.aborted) {
       const index = next++;
-      const { status, json, text } = await http('POST', url, { body: REGISTER_BODY });
+      const { status, json, text } = await http('POST', url, { body });
       if (status !== 201 || !json || !json.client_id) {
         fail(`pre-registration at ${url} answered ${status}: ${text.slice(0, 300)}`);
       }
@@ -423,6 +425,8 @@ async function registerPool(url, count, isFloor) {
         id: json.client_id,
         path: `/${isFloor ? 'floor/read' : 'register'}/${encodeURIComponent(json.client_id)}`,
         secret: json.client_secret,
+        // RFC 6749 §2.3.1 client_secret_basic (the registration default)
+        basic: `Basic ${Buffer.from(`${encodeURIComponent(json.client_id)}:${encodeURIComponent(json.client_secret || '')}`).toString('base64')}`,
         token: json.registration_access_token,
         // A well-formed bearer token that was never issued: the rejected-token path.
         wrongToken: randomBytes(32).toString('base64url'),
@@ -844,6 +848,34 @@ function defineScenarios(server, floor, pools) {
           : `only ${rows[0].n} of ${pools.server.length} updated clients carry the new client_name`;
       },
     },
+    {
+      // Issue 3: RFC 6749 §4.4 — client authentication (HMAC of the secret), one RS256-signed RFC 9068 JWT
+      // and one INSERT of its record (for revocation and introspection) per request.
+      key: 'client-credentials',
+      name: 'client_credentials token',
+      label: 'client_credentials — `POST /token` (Basic, RS256 JWT + record INSERT)',
+      floorKey: 'floor-insert',
+      target: undefined, // the issue sets no target; the ratio to the INSERT floor is reported
+      origin: server.origin,
+      expected: 200,
+      requests: () => [
+        {
+          method: 'POST',
+          setupRequest: rotating(pools.service, (request, entry) => ({
+            ...request,
+            path: '/token',
+            headers: { ...request.headers, 'content-type': 'application/x-www-form-urlencoded', authorization: entry.basic },
+            body: 'grant_type=client_credentials',
+          })),
+        },
+      ],
+      // Every 200 stored its access-token record (warm-up and earlier probes add more).
+      verify: async (run) => {
+        const { rows } = await state.db.query('SELECT count(*)::int AS n FROM access_tokens');
+        const issued = run.statuses[200] || 0;
+        return rows[0].n >= issued ? undefined : `${issued} tokens answered 200 but only ${rows[0].n} access_tokens rows exist`;
+      },
+    },
   ];
 }
 
@@ -870,7 +902,7 @@ function buildReport(results, machine, scenarios) {
   const missed = [];
   const met = [];
   const invalid = [];
-  const order = ['register', 'read', 'update', 'rejected-token', 'floor-insert', 'floor-select'];
+  const order = ['register', 'read', 'update', 'rejected-token', 'client-credentials', 'floor-insert', 'floor-select'];
   for (const key of order) {
     const result = byKey[key];
     if (!result) continue;
@@ -915,7 +947,7 @@ function buildReport(results, machine, scenarios) {
   lines.push('');
   lines.push(
     'Ratio = scenario req/s ÷ its floor\'s req/s, both measured in this run. Floors: the INSERT floor for register and ' +
-      'update, the primary-key SELECT floor for read and the rejected-token path. p50/p99 are exact percentiles of every ' +
+      'update (and client_credentials, which stores one access-token record), the primary-key SELECT floor for read and the rejected-token path. p50/p99 are exact percentiles of every ' +
       'response latency seen by autocannon.',
   );
   lines.push('');
@@ -1010,7 +1042,7 @@ function buildReport(results, machine, scenarios) {
         : ' (new tokens from responses are picked up for later requests)') +
       (settings.rateLimit === 'off'
         ? ', RATE_LIMIT_ENABLED=false (no rate limiter at all)'
-        : `, rate limiter on with RATE_LIMIT_REGISTER and RATE_LIMIT_MANAGEMENT raised to ${RAISED_RATE_LIMIT} (its cost counts, its limit never hits)`) +
+        : `, rate limiter on with RATE_LIMIT_REGISTER, RATE_LIMIT_MANAGEMENT and RATE_LIMIT_TOKEN raised to ${RAISED_RATE_LIMIT} (its cost counts, its limit never hits)`) +
       `, SHUTDOWN_GRACE_SECONDS=${SERVER_SHUTDOWN_GRACE_SECONDS}; everything else at its default` +
       (settings.serverNodeArgs.length ? `; node ${settings.serverNodeArgs.join(' ')}` : ''),
   );
@@ -1065,6 +1097,7 @@ async function main() {
   progress(`pre-registering ${settings.clients} clients and ${settings.clients} floor rows`);
   const pools = {
     server: await registerPool(`${server.origin}/register`, settings.clients, false),
+    service: await registerPool(`${server.origin}/register`, Math.min(settings.clients, 50), false, SERVICE_BODY),
     floor: await registerPool(`${floor.origin}/floor/register`, settings.clients, true),
   };
   // Sanity check of each path once before loading it, so a broken path fails loudly and early.
@@ -1073,6 +1106,13 @@ async function main() {
   if (readOnce.status !== 200) throw new Error(`GET ${probe.path} answered ${readOnce.status}: ${readOnce.text.slice(0, 300)}`);
   const rejectedOnce = await http('GET', server.origin + probe.path, { headers: { authorization: `Bearer ${probe.wrongToken}` } });
   if (rejectedOnce.status !== 401) throw new Error(`GET ${probe.path} with a wrong token answered ${rejectedOnce.status}`);
+
+  const service = pools.service[0];
+  const tokenOnce = await http('POST', `${server.origin}/token`, {
+    body: 'grant_type=client_credentials',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: service.basic },
+  });
+  if (tokenOnce.status !== 200) throw new Error(`POST /token (client_credentials) answered ${tokenOnce.status}: ${tokenOnce.text.slice(0, 300)}`);
 
   const scenarios = selectScenarios(defineScenarios(server, floor, pools));
   const results = await measureAll(scenarios);
