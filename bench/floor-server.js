@@ -11,6 +11,7 @@
  */
 
 const { createHash, randomBytes } = require('node:crypto');
+const bcrypt = require('bcrypt');
 const Fastify = require('fastify');
 const { Pool } = require('pg');
 
@@ -18,6 +19,21 @@ const INSERT = `INSERT INTO floor_clients (client_id, secret_hash, metadata, iss
                 VALUES ($1, $2, $3, $4, $4)`;
 const SELECT = `SELECT client_id, secret_hash, metadata, issued_at, updated_at
                   FROM floor_clients WHERE client_id = $1`;
+
+// Issue 3, the authorization-code floor (bench/authorization-code.js): what one exchange cannot avoid,
+// one statement per round trip, each committed on its own like the flow's requests. Tables floor_users … floor_tokens.
+const AUTHCODE = {
+  user: 'SELECT id, password_hash FROM floor_users WHERE username = $1',
+  session: `INSERT INTO floor_sessions (id_hash, user_id, auth_time, expires_at) VALUES ($1, $2, now(), now() + interval '1 hour')`,
+  sessionRead: 'SELECT user_id, auth_time FROM floor_sessions WHERE id_hash = $1 AND expires_at > now()',
+  grant: 'INSERT INTO floor_grants (id, user_id, client_id, scope) VALUES ($1, $2, $3, $4)',
+  code: `INSERT INTO floor_codes (code_hash, grant_id, client_id, user_id, redirect_uri, code_challenge, nonce, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, now() + interval '60 seconds')`,
+  consume: 'DELETE FROM floor_codes WHERE code_hash = $1 AND expires_at > now() RETURNING grant_id, client_id, user_id, code_challenge',
+  token: `INSERT INTO floor_tokens (jti, grant_id, client_id, user_id, scope, expires_at) VALUES ($1, $2, $3, $4, $5, now() + interval '10 minutes')`,
+};
+const sha256 = (value) => createHash('sha256').update(value).digest('base64url');
+const random = () => randomBytes(32).toString('base64url');
 
 async function main() {
   const pool = new Pool({
@@ -44,6 +60,34 @@ async function main() {
     }
     reply.header('cache-control', 'no-store');
     return rows[0];
+  });
+
+  app.post('/floor/authorization-code', async (request, reply) => {
+    const { username, password, client_id: clientId } = request.body;
+    // POST /login: the user's hash, one bcrypt comparison, a new session
+    const { rows: users } = await pool.query(AUTHCODE.user, [username]);
+    if (users.length !== 1 || !(await bcrypt.compare(password, users[0].password_hash))) {
+      reply.code(401);
+      return { error: 'invalid_credentials' };
+    }
+    const userId = users[0].id;
+    const session = random();
+    await pool.query(AUTHCODE.session, [sha256(session), userId]);
+    // GET /authorize with the session cookie
+    const { rows: sessions } = await pool.query(AUTHCODE.sessionRead, [sha256(session)]);
+    if (sessions.length !== 1) throw new Error('session not found');
+    // POST /authorize/decision: the remembered grant and the code
+    const grantId = random();
+    await pool.query(AUTHCODE.grant, [grantId, userId, clientId, 'openid profile email']);
+    const code = random();
+    const verifier = random();
+    await pool.query(AUTHCODE.code, [sha256(code), grantId, clientId, userId, 'https://app.example.com/cb', sha256(verifier), 'nonce']);
+    // POST /token: consume the code (single use), check PKCE, store the access-token record
+    const { rows: codes } = await pool.query(AUTHCODE.consume, [sha256(code)]);
+    if (codes.length !== 1 || codes[0].code_challenge !== sha256(verifier)) throw new Error('code not found');
+    await pool.query(AUTHCODE.token, [random(), grantId, clientId, userId, 'openid profile email']);
+    reply.header('cache-control', 'no-store');
+    return { token_type: 'Bearer', expires_in: 600 };
   });
 
   let closing = false;

@@ -27,6 +27,7 @@ const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const pg = require('pg');
+const authorizationCode = require('./authorization-code');
 
 const ROOT = path.resolve(__dirname, '..');
 const SERVER_ENTRY = path.join(ROOT, 'dist', 'apps', 'oauth-server', 'src', 'main.js');
@@ -354,18 +355,20 @@ async function startServer(databaseUrl) {
     ISSUER: origin,
     LOG_LEVEL: 'warn',
     TOKEN_HASH_KEY: randomBytes(32).toString('hex'),
+    // Issue 3: set explicitly, the floor compares at the same cost (bench/authorization-code.js)
+    LOGIN_BCRYPT_COST: String(authorizationCode.config.bcryptCost),
     REGISTRATION_TOKEN_ROTATION: settings.tokenRotation,
     SHUTDOWN_GRACE_SECONDS: String(SERVER_SHUTDOWN_GRACE_SECONDS),
     ...(settings.rateLimit === 'off'
       ? { RATE_LIMIT_ENABLED: 'false' }
-      : { RATE_LIMIT_REGISTER: RAISED_RATE_LIMIT, RATE_LIMIT_MANAGEMENT: RAISED_RATE_LIMIT, RATE_LIMIT_TOKEN: RAISED_RATE_LIMIT }),
+      : { RATE_LIMIT_REGISTER: RAISED_RATE_LIMIT, RATE_LIMIT_MANAGEMENT: RAISED_RATE_LIMIT, RATE_LIMIT_TOKEN: RAISED_RATE_LIMIT, RATE_LIMIT_LOGIN: RAISED_RATE_LIMIT }),
   };
   const child = spawn(process.execPath, [...settings.serverNodeArgs, SERVER_ENTRY], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const handle = { child, logs: { count: 0, tail: [] }, origin };
+  const handle = { child, logs: { count: 0, tail: [] }, origin, env };
   state.server = handle;
   captureLines(child.stdout, handle.logs);
   captureLines(child.stderr, handle.logs);
@@ -581,22 +584,24 @@ async function measureSlice(scenario, round) {
     connections: settings.connections,
     pipelining: 1,
     timeout: 10,
-    requests: scenario.requests(),
+    requests: scenario.requests ? scenario.requests() : undefined,
   };
+  // A scenario with its own driver (the authorization-code workers) instead of autocannon; same result shape.
+  const load = scenario.drive || cannon;
   const label = settings.rounds > 1 ? `${scenario.name} (round ${round}/${settings.rounds})` : scenario.name;
   const serverLogsBefore = state.server.logs.count;
   const before = scenario.countTable ? await countRows(scenario.countTable) : undefined;
   let warmup;
   if (round === 1 && settings.warmupSeconds > 0) {
     progress(`${label}: warm-up ${settings.warmupSeconds} s`);
-    warmup = await cannon({ ...base, duration: settings.warmupSeconds });
+    warmup = await load({ ...base, duration: settings.warmupSeconds });
   }
   const appPid = scenario.isFloor ? state.floor.child.pid : state.server.child.pid;
   // Audit writes queued by the warm-up (or the scenario before) must not run during this one.
   const jobsBefore = (await drainBackgroundJobs(state.server.origin)).jobs;
   progress(`${label}: measuring ${settings.durationSeconds} s`);
   const cpuBefore = cpuSnapshot(appPid);
-  const run = await cannon({ ...base, requests: scenario.requests(), duration: settings.durationSeconds });
+  const run = await load({ ...base, requests: base.requests && scenario.requests(), duration: settings.durationSeconds });
   const cpuAfter = cpuSnapshot(appPid);
   const jobsAtEnd = await backgroundJobs(state.server.origin);
   const drained = await drainBackgroundJobs(state.server.origin);
@@ -876,6 +881,7 @@ function defineScenarios(server, floor, pools) {
         return rows[0].n >= issued ? undefined : `${issued} tokens answered 200 but only ${rows[0].n} access_tokens rows exist`;
       },
     },
+    ...authorizationCode.defineScenarios({ server, floor, state }),
   ];
 }
 
@@ -902,7 +908,7 @@ function buildReport(results, machine, scenarios) {
   const missed = [];
   const met = [];
   const invalid = [];
-  const order = ['register', 'read', 'update', 'rejected-token', 'client-credentials', 'floor-insert', 'floor-select'];
+  const order = ['register', 'read', 'update', 'rejected-token', 'client-credentials', 'authorization-code', 'authorization-code-remembered', 'floor-insert', 'floor-select', 'floor-authorization-code'];
   for (const key of order) {
     const result = byKey[key];
     if (!result) continue;
@@ -947,8 +953,9 @@ function buildReport(results, machine, scenarios) {
   lines.push('');
   lines.push(
     'Ratio = scenario req/s ÷ its floor\'s req/s, both measured in this run. Floors: the INSERT floor for register and ' +
-      'update (and client_credentials, which stores one access-token record), the primary-key SELECT floor for read and the rejected-token path. p50/p99 are exact percentiles of every ' +
-      'response latency seen by autocannon.',
+      'update (and client_credentials, which stores one access-token record), the primary-key SELECT floor for read and the rejected-token path, ' +
+      'the bcrypt + 7 statements floor for the authorization-code exchanges (counted per whole exchange, not per request). p50/p99 are exact percentiles of every ' +
+      'response latency seen by autocannon (by the exchange workers for the authorization code).',
   );
   lines.push('');
   lines.push('### Responses');
@@ -1042,8 +1049,8 @@ function buildReport(results, machine, scenarios) {
         : ' (new tokens from responses are picked up for later requests)') +
       (settings.rateLimit === 'off'
         ? ', RATE_LIMIT_ENABLED=false (no rate limiter at all)'
-        : `, rate limiter on with RATE_LIMIT_REGISTER, RATE_LIMIT_MANAGEMENT and RATE_LIMIT_TOKEN raised to ${RAISED_RATE_LIMIT} (its cost counts, its limit never hits)`) +
-      `, SHUTDOWN_GRACE_SECONDS=${SERVER_SHUTDOWN_GRACE_SECONDS}; everything else at its default` +
+        : `, rate limiter on with RATE_LIMIT_REGISTER, RATE_LIMIT_MANAGEMENT, RATE_LIMIT_TOKEN and RATE_LIMIT_LOGIN raised to ${RAISED_RATE_LIMIT} (its cost counts, its limit never hits)`) +
+      `, LOGIN_BCRYPT_COST=${authorizationCode.config.bcryptCost}, SHUTDOWN_GRACE_SECONDS=${SERVER_SHUTDOWN_GRACE_SECONDS}; everything else at its default` +
       (settings.serverNodeArgs.length ? `; node ${settings.serverNodeArgs.join(' ')}` : ''),
   );
   lines.push(`- floor (bench/floor-server.js, its own process): bare Fastify, no logger, pg.Pool max ${settings.poolSize}, table floor_clients in the same database`);
@@ -1051,6 +1058,7 @@ function buildReport(results, machine, scenarios) {
     `- ${settings.clients} clients pre-registered (and ${settings.clients} floor rows); read, update and rejected-token rotate through them, ` +
       'so the requests in flight hit different clients; register body `' + REGISTER_BODY + '`',
   );
+  if (authorizationCode.wanted(scenarios)) lines.push(...authorizationCode.reportNotes());
   lines.push(`- database ${machine.database}, created for this run and dropped after it`);
   lines.push('');
   return { markdown: lines.join('\n'), missed, invalid };
@@ -1115,6 +1123,17 @@ async function main() {
   if (tokenOnce.status !== 200) throw new Error(`POST /token (client_credentials) answered ${tokenOnce.status}: ${tokenOnce.text.slice(0, 300)}`);
 
   const scenarios = selectScenarios(defineScenarios(server, floor, pools));
+  if (authorizationCode.wanted(scenarios)) {
+    await authorizationCode.prepareFloor(state.db);
+    await authorizationCode.prepare({
+      server,
+      databaseUrl,
+      tokenHashKey: server.env.TOKEN_HASH_KEY,
+      registerPool,
+      settings,
+      progress,
+    });
+  }
   const results = await measureAll(scenarios);
 
   const machine = {
