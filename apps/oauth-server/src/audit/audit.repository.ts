@@ -23,6 +23,21 @@ export class AuditRepository {
     await this.events.createQueryBuilder().insert().into(AuditEvent).values(event as unknown as QueryDeepPartialEntity<AuditEvent>).orIgnore().execute();
   }
 
+  /**
+   * The idempotent INSERT of insert() as SQL with numbered parameters starting at $first, for a
+   * repository that stores the record in the same statement or transaction as the change it
+   * records. With `from` (a CTE name), one record is stored per row of it: none when it is empty.
+   */
+  static insertStatement(event: AuditEvent, first = 1, from?: string): { sql: string; params: unknown[] } {
+    const types = ['uuid', 'timestamptz', 'text', 'text', 'text', 'text', 'text', 'jsonb'];
+    const values = types.map((type, i) => `$${first + i}::${type}`).join(', ');
+    return {
+      sql: `INSERT INTO audit_events (id, occurred_at, event, client_id, actor, source_address, request_id, details)
+            SELECT ${values}${from ? ` FROM ${from}` : ''} ON CONFLICT (id) DO NOTHING`,
+      params: [event.id, event.occurredAt, event.event, event.clientId, event.actor, event.sourceAddress, event.requestId, JSON.stringify(event.details)],
+    };
+  }
+
   list(filter: AuditFilter = {}): Promise<AuditEvent[]> {
     const query = this.events.createQueryBuilder('e').orderBy('e.occurred_at', 'DESC').addOrderBy('e.id', 'DESC');
     if (filter.clientId !== undefined) query.andWhere('e.client_id = :clientId', { clientId: filter.clientId });

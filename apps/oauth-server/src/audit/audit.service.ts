@@ -37,8 +37,26 @@ export class AuditService {
 
   /** Call after the change is committed. Returns the record as it will be stored. */
   record(input: AuditRecord): AuditEvent {
+    const event = this.prepare(input);
+    this.committed(event);
+    const accepted = this.pool.runInBackground({
+      name: 'audit.record',
+      idempotent: true,
+      retries: 3,
+      run: () => this.repository.insert(event),
+    });
+    if (!accepted) this.logger.warn({ audit: event }, 'audit record not queued; logged here instead');
+    return event;
+  }
+
+  /**
+   * Builds the record (time, request id, client address) for a caller that stores it in the same
+   * statement or transaction as the change it records, so the change cannot be acknowledged while
+   * its audit record is lost. Call committed() once that transaction has committed.
+   */
+  prepare(input: AuditRecord): AuditEvent {
     const context = currentRequestContext();
-    const event: AuditEvent = {
+    return {
       id: randomUUID(),
       occurredAt: new Date(),
       event: input.event,
@@ -48,17 +66,14 @@ export class AuditService {
       requestId: context?.reqId ?? null,
       details: withoutSecrets(input.details ?? {}),
     };
+  }
+
+  /** The bookkeeping of a stored record: the request's log line and the event counter. */
+  committed(event: AuditEvent): void {
+    const context = currentRequestContext();
     // The request's log line names the client it changed (a registration learns its id only here).
     if (event.clientId && context && !context.clientId) setRequestClientId(event.clientId);
     if (event.event.startsWith('client.')) this.metrics.clientRegistrationEvents.inc({ event: event.event.slice('client.'.length) });
-    const accepted = this.pool.runInBackground({
-      name: 'audit.record',
-      idempotent: true,
-      retries: 3,
-      run: () => this.repository.insert(event),
-    });
-    if (!accepted) this.logger.warn({ audit: event }, 'audit record not queued; logged here instead');
-    return event;
   }
 }
 

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
+import type { AuditEvent } from '../audit/audit-event.entity';
+import { AuditRepository } from '../audit/audit.repository';
 import { Client, SelfService } from './client.entity';
 import { RegistrationToken } from './registration-token.entity';
 import { RegistrationTokensRepository } from './registration-tokens.repository';
@@ -44,11 +46,18 @@ export class ClientsRepository {
   ) {}
 
   /**
-   * Inserts the client and its first registration access token in one transaction, after taking one
-   * use of the initial access token and checking the daily quotas in that same transaction: a
-   * refusal rolls everything back, and two concurrent registrations cannot both take the last use.
+   * Inserts the client, its first registration access token and the audit record of the
+   * registration in one transaction, after taking one use of the initial access token and checking
+   * the daily quotas in that same transaction: a refusal rolls everything back, and two concurrent
+   * registrations cannot both take the last use. Without an admission to check, the three INSERTs
+   * are one statement, so one round trip (a statement is its own transaction).
    */
-  async create(client: Client, token: RegistrationToken, admission: Admission = {}): Promise<CreateOutcome> {
+  async create(client: Client, token: RegistrationToken, admission: Admission = {}, audit?: AuditEvent): Promise<CreateOutcome> {
+    const inserts = insertRegistration(client, token, audit);
+    if (!admission.initialAccessTokenId && !admission.dailyQuotas?.length) {
+      await this.dataSource.query(inserts.sql, inserts.params);
+      return 'created';
+    }
     try {
       await this.dataSource.transaction(async (manager) => {
         if (admission.initialAccessTokenId) {
@@ -71,8 +80,7 @@ export class ClientsRepository {
           );
           if (Number(rows[0].count) >= quota.limit) throw new Refused(quota.kind);
         }
-        await manager.insert(Client, client);
-        await manager.insert(RegistrationToken, token);
+        await manager.query(inserts.sql, inserts.params);
       });
       return 'created';
     } catch (error) {
@@ -86,11 +94,17 @@ export class ClientsRepository {
   }
 
   /**
-   * Locks the client row, lets `decide` compute the change from the current state and stores it,
-   * all in one transaction: concurrent updates of one client apply one after the other.
-   * Returns null when the client no longer exists.
+   * Locks the client row, lets `decide` compute the change from the current state and stores it
+   * with its audit record (`audit`, built from the updated client), all in one transaction:
+   * concurrent updates of one client apply one after the other, and no update is acknowledged
+   * without its record. Returns null when the client no longer exists.
    */
-  async update(clientId: string, decide: (current: Client) => Promise<ClientChange>, graceSeconds: number): Promise<Client | null> {
+  async update(
+    clientId: string,
+    decide: (current: Client) => Promise<ClientChange>,
+    graceSeconds: number,
+    audit?: (updated: Client) => AuditEvent,
+  ): Promise<Client | null> {
     return this.dataSource.transaction(async (manager) => {
       const current = await manager.findOne(Client, { where: { clientId }, lock: { mode: 'pessimistic_write' } });
       if (!current) return null;
@@ -102,26 +116,28 @@ export class ClientsRepository {
         secretExpiresAt: change.secretExpiresAt,
         updatedAt: new Date(),
       };
-      await manager.update(
-        Client,
-        { clientId },
-        {
-          metadata: change.metadata,
-          secretHash: updated.secretHash,
-          secretExpiresAt: updated.secretExpiresAt,
-          updatedAt: updated.updatedAt,
-          ...(change.softwareStatementClaims ? { softwareStatementClaims: change.softwareStatementClaims } : {}),
-        },
-      );
+      await storeUpdate(manager, updated, change.softwareStatementClaims ?? null, audit?.(updated));
       if (change.newToken) await this.tokens.rotate(change.newToken, graceSeconds, manager);
       return updated;
     });
   }
 
-  /** Deletes the client; its registration tokens go with it (ON DELETE CASCADE). */
-  async delete(clientId: string): Promise<boolean> {
-    const result = await this.clients.delete({ clientId });
-    return (result.affected ?? 0) > 0;
+  /**
+   * Deletes the client (its registration tokens go with it: ON DELETE CASCADE) and stores the audit
+   * record of the deletion in the same statement, only if a row was deleted.
+   */
+  async delete(clientId: string, audit?: AuditEvent): Promise<boolean> {
+    if (!audit) {
+      const result = await this.clients.delete({ clientId });
+      return (result.affected ?? 0) > 0;
+    }
+    const record = AuditRepository.insertStatement(audit, 2, 'deleted');
+    const rows: { deleted: string | number }[] = await this.dataSource.query(
+      `WITH deleted AS (DELETE FROM clients WHERE client_id = $1 RETURNING client_id), audit AS (${record.sql})
+       SELECT count(*) AS deleted FROM deleted`,
+      [clientId, ...record.params],
+    );
+    return Number(rows[0].deleted) > 0;
   }
 
   /** Operator listing, newest first. */
@@ -169,3 +185,66 @@ export class ClientsRepository {
   }
 }
 
+
+/** One statement: the client, its first registration access token and, if given, the audit record. */
+function insertRegistration(client: Client, token: RegistrationToken, audit?: AuditEvent): { sql: string; params: unknown[] } {
+  const params: unknown[] = [
+    client.clientId,
+    client.secretHash,
+    client.secretExpiresAt,
+    JSON.stringify(client.metadata),
+    client.selfService,
+    client.issuedAt,
+    client.updatedAt,
+    client.registrationPolicy ?? 'default',
+    client.initialAccessTokenId ?? null,
+    client.registeredFrom ?? null,
+    client.softwareStatementClaims ? JSON.stringify(client.softwareStatementClaims) : null,
+    token.id,
+    token.tokenHash,
+    token.expiresAt,
+    token.revokedAt,
+    token.createdAt,
+  ];
+  const record = audit ? AuditRepository.insertStatement(audit, params.length + 1) : undefined;
+  if (record) params.push(...record.params);
+  // Data-modifying CTEs run as one statement; the token's foreign key is checked at its end.
+  const sql = `WITH client AS (
+      INSERT INTO clients (client_id, secret_hash, secret_expires_at, metadata, self_service, issued_at, updated_at,
+                           registration_policy, initial_access_token_id, registered_from, software_statement_claims)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+    ), token AS (
+      INSERT INTO registration_tokens (id, client_id, token_hash, expires_at, revoked_at, created_at)
+      VALUES ($12, $1, $13, $14, $15, $16)
+    )${record ? `, audit AS (${record.sql})` : ''}
+    SELECT 1`;
+  return { sql, params };
+}
+
+/** The client's new metadata and secret, and with it the audit record of the update, in one statement. */
+async function storeUpdate(
+  manager: EntityManager,
+  updated: Client,
+  newClaims: Client['softwareStatementClaims'],
+  audit?: AuditEvent,
+): Promise<void> {
+  const params: unknown[] = [
+    updated.clientId,
+    JSON.stringify(updated.metadata),
+    updated.secretHash,
+    updated.secretExpiresAt,
+    updated.updatedAt,
+    newClaims ? JSON.stringify(newClaims) : null,
+  ];
+  const record = audit ? AuditRepository.insertStatement(audit, params.length + 1) : undefined;
+  if (record) params.push(...record.params);
+  await manager.query(
+    `WITH updated AS (
+       UPDATE clients SET metadata = $2, secret_hash = $3, secret_expires_at = $4, updated_at = $5,
+                          software_statement_claims = COALESCE($6::jsonb, software_statement_claims)
+        WHERE client_id = $1
+     )${record ? `, audit AS (${record.sql})` : ''}
+     SELECT 1`,
+    params,
+  );
+}

@@ -11,6 +11,7 @@ import {
   UnapprovedSoftwareStatementError,
 } from '@app/oauth-errors';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { AuditEvent } from '../audit/audit-event.entity';
 import { AuditService } from '../audit/audit.service';
 import { randomUUID } from 'node:crypto';
 import { assertValidClientMetadata, ClientMetadata, MetadataPolicy, RequestedMetadata, withRegistrationDefaults } from './client-metadata';
@@ -99,17 +100,7 @@ export class ClientsService {
     }
     const { token, value } = await this.newRegistrationToken(client.clientId, now);
     issued.registrationAccessToken = value;
-    // RFC 7591 §3.2.1: the response is sent only after the client and its token are committed.
-    const outcome = await this.clients.create(client, token, {
-      initialAccessTokenId: context.initialAccessToken?.id,
-      dailyQuotas: dailyQuotas(policy, metadata, context.sourceAddress),
-    });
-    if (outcome !== 'created') throw quotaError(outcome, policy);
-    this.logger.log(
-      { client_id: client.clientId, grant_types: metadata.grant_types, policy: policy.name, initial_access_token_id: client.initialAccessTokenId },
-      'client registered',
-    );
-    this.audit.record({
+    const audit = this.audit.prepare({
       event: 'client.registered',
       clientId: client.clientId,
       actor: context.initialAccessToken ? 'initial_access_token' : 'anonymous',
@@ -120,6 +111,19 @@ export class ClientsService {
         software_statement_issuer: verified?.issuer ?? null,
       },
     });
+    // RFC 7591 §3.2.1: the response is sent only after the client, its token and the audit record are committed.
+    const outcome = await this.clients.create(
+      client,
+      token,
+      { initialAccessTokenId: context.initialAccessToken?.id, dailyQuotas: dailyQuotas(policy, metadata, context.sourceAddress) },
+      audit,
+    );
+    if (outcome !== 'created') throw quotaError(outcome, policy);
+    this.audit.committed(audit);
+    this.logger.log(
+      { client_id: client.clientId, grant_types: metadata.grant_types, policy: policy.name, initial_access_token_id: client.initialAccessTokenId },
+      'client registered',
+    );
     return toClientInformation(client, issued, this.config);
   }
 
@@ -178,9 +182,8 @@ export class ClientsService {
     const { client_id: _id, client_secret: presentedSecret, software_statement: statement, ...requested } = body;
     void _id;
     for (const field of SERVER_ASSIGNED_FIELDS) delete (requested as Record<string, unknown>)[field];
-    // The token join of the guard carries no binding; the stored row does.
-    const stored = await this.clients.findById(current.clientId);
-    if (!stored) throw new InvalidTokenError('the registration access token is not valid for this client');
+    // The guard loaded the whole row with the token; the binding below never changes after registration.
+    const stored = current;
     // Issue 5: the policy that admitted the client judges every update, so it cannot widen itself.
     const policy = this.policy(stored.registrationPolicy ?? DEFAULT_POLICY_NAME);
     const verified = statement === undefined ? undefined : await this.verifyStatement(statement, policy);
@@ -195,6 +198,7 @@ export class ClientsService {
     const issued: IssuedSecrets = {};
     const rotation = this.config.registration.tokenRotation;
     const rotated = rotation === 'never' ? undefined : await this.newRegistrationToken(current.clientId, now);
+    let audit: AuditEvent | undefined;
     const updated = await this.clients.update(
       current.clientId,
       async (locked) => {
@@ -229,28 +233,33 @@ export class ClientsService {
         };
       },
       this.config.registration.tokenGraceSeconds,
+      // Stored with the change, in its transaction: the update is acknowledged only with its record.
+      (changed) =>
+        (audit = this.audit.prepare({
+          event: 'client.updated',
+          clientId: current.clientId,
+          actor: 'client',
+          details: { ...auditedMetadata(changed.metadata), secret_issued: issued.clientSecret !== undefined, token_rotated: rotated !== undefined },
+        })),
     );
     // RFC 7592 §2.2: a client that no longer exists gets 401, as in §2.1
     if (!updated) throw new InvalidTokenError('the registration access token is not valid for this client');
     if (rotated) issued.registrationAccessToken = rotated.value;
     this.logger.log({ client_id: current.clientId }, 'client updated');
-    this.audit.record({
-      event: 'client.updated',
-      clientId: current.clientId,
-      actor: 'client',
-      details: { ...auditedMetadata(updated.metadata), secret_issued: issued.clientSecret !== undefined, token_rotated: rotated !== undefined },
-    });
+    if (audit) this.audit.committed(audit);
     return toClientInformation(updated, issued, this.config);
   }
 
   /** RFC 7592 §2.3 Client Delete Request: the client and every credential of it stop working at once. */
   async delete(client: Client): Promise<void> {
     assertSelfService(client.selfService, 'delete');
-    if (!(await this.clients.delete(client.clientId))) {
+    // Stored in the DELETE's own statement, and only if a row was deleted.
+    const audit = this.audit.prepare({ event: 'client.deleted', clientId: client.clientId, actor: 'client' });
+    if (!(await this.clients.delete(client.clientId, audit))) {
       throw new InvalidTokenError('the registration access token is not valid for this client');
     }
     this.logger.log({ client_id: client.clientId }, 'client deleted');
-    this.audit.record({ event: 'client.deleted', clientId: client.clientId, actor: 'client' });
+    this.audit.committed(audit);
   }
 
   /** Operator action: lock or unlock a client's RFC 7592 self-service. */
