@@ -1,10 +1,10 @@
 import type { AppConfig, RateLimitName } from '@app/config';
 import { installRequestLogging, routePattern } from '@app/logging';
 import { TooManyRequestsError } from '@app/oauth-errors';
-import fastifyHelmet from '@fastify/helmet';
+import fastifyHelmet, { FastifyHelmetOptions } from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyInstance, RouteOptions } from 'fastify';
+import Fastify, { FastifyInstance, RouteOptions } from 'fastify';
 import Redis from 'ioredis';
 import { MetricsService } from './metrics/metrics.service';
 
@@ -40,7 +40,7 @@ export async function setUpOperations(app: NestFastifyApplication, config: AppCo
     done();
   });
 
-  await setUpSecurityHeaders(app, fastify);
+  await setUpSecurityHeaders(fastify);
   if (config.rateLimit.enabled) await setUpRateLimits(app, fastify, config);
 }
 
@@ -61,29 +61,48 @@ function countOutcome(metrics: MetricsService, route: string, status: number, bo
   }
 }
 
-async function setUpSecurityHeaders(app: NestFastifyApplication, fastify: FastifyInstance): Promise<void> {
-  await app.register(fastifyHelmet, {
-    global: true,
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        baseUri: ["'none'"],
-        objectSrc: ["'none'"],
-        scriptSrc: ["'self'"],
-        scriptSrcAttr: ["'none'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        // Clickjacking: no page of ours may be framed (the login and consent forms above all).
-        frameAncestors: ["'none'"],
-        // No form-action: browsers apply it to the redirect after the login/consent POST, which
-        // goes to the client's redirect_uri (RFC 6749 §4.1.2) on another origin.
-      },
+const HELMET_OPTIONS: FastifyHelmetOptions = {
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'self'"],
+      baseUri: ["'none'"],
+      objectSrc: ["'none'"],
+      scriptSrc: ["'self'"],
+      scriptSrcAttr: ["'none'"],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      imgSrc: ["'self'", 'data:'],
+      // Clickjacking: no page of ours may be framed (the login and consent forms above all).
+      frameAncestors: ["'none'"],
+      // No form-action: browsers apply it to the redirect after the login/consent POST, which
+      // goes to the client's redirect_uri (RFC 6749 §4.1.2) on another origin.
     },
-    frameguard: { action: 'deny' },
-    // HSTS only over https (below): on plain http it is meaningless and breaks local use.
-    hsts: false,
-    crossOriginEmbedderPolicy: false,
+  },
+  frameguard: { action: 'deny' },
+  // HSTS only over https (below): on plain http it is meaningless and breaks local use.
+  hsts: false,
+  crossOriginEmbedderPolicy: false,
+};
+
+/**
+ * The headers @fastify/helmet sets with HELMET_OPTIONS, read once from a throwaway instance. They
+ * do not depend on the request (no CSP nonces), and the plugin rebuilds its whole middleware (CSP
+ * parsing included) on every request, so every route gets them from this list instead.
+ */
+async function helmetHeaders(): Promise<[string, string | number | string[]][]> {
+  const probe = Fastify();
+  await probe.register(fastifyHelmet, HELMET_OPTIONS);
+  probe.get('/', (request, reply) => reply.send(reply.raw.getHeaders()));
+  const response = await probe.inject({ method: 'GET', url: '/' });
+  await probe.close();
+  return Object.entries(response.json<Record<string, string | number | string[]>>());
+}
+
+async function setUpSecurityHeaders(fastify: FastifyInstance): Promise<void> {
+  const headers = await helmetHeaders();
+  fastify.addHook('onRequest', (request, reply, done) => {
+    for (const [name, value] of headers) reply.raw.setHeader(name, value);
+    done();
   });
   fastify.addHook('onSend', (request, reply, payload, done) => {
     if (request.protocol === 'https') reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { LogController } from 'fastify';
-import type { FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
+import pino from 'pino';
 import { RequestContext, runWithRequestContext } from './request-context';
 
 // Accepted X-Request-Id values: short and log-safe, so a caller cannot forge log lines or flood them.
@@ -43,6 +44,9 @@ export function installRequestLogging(fastify: FastifyInstance): void {
   });
   fastify.addHook('onResponse', (request: LoggedRequest, reply: FastifyReply, done) => {
     const route = routePattern(request);
+    const level = QUIET_ROUTES.has(route) ? 'debug' : 'info';
+    // Below LOG_LEVEL (warn in production) the line would be dropped: do not build it.
+    if (!levelEnabled(request.log, level)) return done();
     const clientId = request.registeredClient?.clientId ?? request[CONTEXT]?.clientId;
     const line = {
       method: request.method,
@@ -51,10 +55,15 @@ export function installRequestLogging(fastify: FastifyInstance): void {
       latency_ms: Math.round(reply.elapsedTime * 100) / 100,
       ...(clientId ? { client_id: clientId } : {}),
     };
-    if (QUIET_ROUTES.has(route)) request.log.debug(line, 'request completed');
-    else request.log.info(line, 'request completed');
+    request.log[level](line, 'request completed');
     done();
   });
+}
+
+/** Whether `log` writes lines of `level`; an unknown threshold (a custom logger) counts as yes. */
+function levelEnabled(log: FastifyBaseLogger, level: 'debug' | 'info'): boolean {
+  const threshold = pino.levels.values[log.level];
+  return threshold === undefined || threshold <= pino.levels.values[level];
 }
 
 /** The route as registered (`/register/:clientId`); unmatched requests share one label. */
