@@ -94,28 +94,34 @@ export class ClientsRepository {
   }
 
   /**
-   * Locks the client row, lets `decide` compute the change from the current state and stores it
-   * with its audit record (`audit`, built from the updated client), all in one transaction:
-   * concurrent updates of one client apply one after the other, and no update is acknowledged
-   * without its record. Returns null when the client no longer exists.
+   * Lets `decide` compute the change from the current state and stores it with its audit record
+   * (`audit`, built from the updated client): concurrent updates of one client apply one after the
+   * other, and no update is acknowledged without its record. Returns null when the client no
+   * longer exists.
+   *
+   * Given the row the request already read (`seen`), the change is decided on it and stored by one
+   * conditional UPDATE that applies only if the row is still as seen; otherwise, and when a token
+   * is rotated with the change, the row is locked, read again and decided on in a transaction.
    */
   async update(
     clientId: string,
     decide: (current: Client) => Promise<ClientChange>,
     graceSeconds: number,
     audit?: (updated: Client) => AuditEvent,
+    seen?: Client,
   ): Promise<Client | null> {
+    if (seen) {
+      const change = await decide(seen);
+      if (!change.newToken) {
+        const updated = applyChange(seen, change);
+        if (await storeUpdate(this.dataSource.manager, updated, change.softwareStatementClaims ?? null, audit?.(updated), seen)) return updated;
+      }
+    }
     return this.dataSource.transaction(async (manager) => {
       const current = await manager.findOne(Client, { where: { clientId }, lock: { mode: 'pessimistic_write' } });
       if (!current) return null;
       const change = await decide(current);
-      const updated: Client = {
-        ...current,
-        metadata: change.metadata,
-        secretHash: change.secretHash,
-        secretExpiresAt: change.secretExpiresAt,
-        updatedAt: new Date(),
-      };
+      const updated = applyChange(current, change);
       await storeUpdate(manager, updated, change.softwareStatementClaims ?? null, audit?.(updated));
       if (change.newToken) await this.tokens.rotate(change.newToken, graceSeconds, manager);
       return updated;
@@ -221,13 +227,22 @@ function insertRegistration(client: Client, token: RegistrationToken, audit?: Au
   return { sql, params };
 }
 
-/** The client's new metadata and secret, and with it the audit record of the update, in one statement. */
+function applyChange(current: Client, change: ClientChange): Client {
+  return { ...current, metadata: change.metadata, secretHash: change.secretHash, secretExpiresAt: change.secretExpiresAt, updatedAt: new Date() };
+}
+
+/**
+ * The client's new metadata and secret, and with it the audit record of the update, in one
+ * statement. With `seen`, only if the row still has the state the change was decided on (its
+ * updated_at, self-service and secret); returns whether the row was updated.
+ */
 async function storeUpdate(
   manager: EntityManager,
   updated: Client,
   newClaims: Client['softwareStatementClaims'],
   audit?: AuditEvent,
-): Promise<void> {
+  seen?: Client,
+): Promise<boolean> {
   const params: unknown[] = [
     updated.clientId,
     JSON.stringify(updated.metadata),
@@ -236,15 +251,22 @@ async function storeUpdate(
     updated.updatedAt,
     newClaims ? JSON.stringify(newClaims) : null,
   ];
-  const record = audit ? AuditRepository.insertStatement(audit, params.length + 1) : undefined;
+  let unchanged = '';
+  if (seen) {
+    unchanged = ` AND updated_at = $7 AND self_service = $8 AND secret_hash IS NOT DISTINCT FROM $9`;
+    params.push(seen.updatedAt, seen.selfService, seen.secretHash);
+  }
+  const record = audit ? AuditRepository.insertStatement(audit, params.length + 1, 'updated') : undefined;
   if (record) params.push(...record.params);
-  await manager.query(
+  const rows: { updated: string | number }[] = await manager.query(
     `WITH updated AS (
        UPDATE clients SET metadata = $2, secret_hash = $3, secret_expires_at = $4, updated_at = $5,
                           software_statement_claims = COALESCE($6::jsonb, software_statement_claims)
-        WHERE client_id = $1
+        WHERE client_id = $1${unchanged}
+        RETURNING client_id
      )${record ? `, audit AS (${record.sql})` : ''}
-     SELECT 1`,
+     SELECT count(*) AS updated FROM updated`,
     params,
   );
+  return Number(rows[0].updated) > 0;
 }

@@ -241,6 +241,8 @@ export class ClientsService {
           actor: 'client',
           details: { ...auditedMetadata(changed.metadata), secret_issued: issued.clientSecret !== undefined, token_rotated: rotated !== undefined },
         })),
+      // The row the guard read: stored in one conditional UPDATE if nothing changed it meanwhile.
+      current,
     );
     // RFC 7592 §2.2: a client that no longer exists gets 401, as in §2.1
     if (!updated) throw new InvalidTokenError('the registration access token is not valid for this client');
