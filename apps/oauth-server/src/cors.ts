@@ -17,21 +17,23 @@ const CORS_PATHS = [/^\/register(\/[^/]+)?$/, /^\/\.well-known\/[^/]+$/, /^\/tok
  */
 export async function setUpCors(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   const allowed = new Set(config.cors.allowedOrigins);
+  const options = {
+    methods: ['GET', 'POST', 'PUT', 'DELETE'],
+    allowedHeaders: ['Authorization', 'Content-Type'],
+    // RFC 6750 §3: a browser client must be able to read the Bearer challenge of a 401
+    exposedHeaders: ['WWW-Authenticate'],
+    credentials: false,
+    maxAge: 600,
+  };
+  const disabled = { ...options, origin: false };
   await app.register(fastifyCors, {
     hideOptionsRoute: true,
     delegator: (request: FastifyRequest, callback) => {
       const origin = request.headers.origin;
+      // Most requests (servers, not browsers) send no Origin: nothing to match or allocate for them.
+      if (typeof origin !== 'string' || !allowed.has(origin)) return callback(null, disabled);
       const path = request.url.split('?', 1)[0];
-      const enabled = typeof origin === 'string' && allowed.has(origin) && CORS_PATHS.some((pattern) => pattern.test(path));
-      callback(null, {
-        origin: enabled ? origin : false,
-        methods: ['GET', 'POST', 'PUT', 'DELETE'],
-        allowedHeaders: ['Authorization', 'Content-Type'],
-        // RFC 6750 §3: a browser client must be able to read the Bearer challenge of a 401
-        exposedHeaders: ['WWW-Authenticate'],
-        credentials: false,
-        maxAge: 600,
-      });
+      callback(null, CORS_PATHS.some((pattern) => pattern.test(path)) ? { ...options, origin } : disabled);
     },
   });
 }

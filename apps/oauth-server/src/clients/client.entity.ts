@@ -29,8 +29,8 @@ export class Client {
   @Column({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
 
-  // The columns below are loaded with the entity and by the registration-token join of RFC 7592
-  // requests; optional in the type because a client is also built field by field at registration.
+  // The columns below are loaded with the entity (findById, the locked row of an update); the
+  // registration-token join of RFC 7592 requests loads only registrationPolicy and softwareStatementClaims.
 
   /** The registration policy that admitted the client; every RFC 7592 update is judged under it. */
   @Column({ name: 'registration_policy', type: 'text', default: 'default' })
