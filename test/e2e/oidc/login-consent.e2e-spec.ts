@@ -102,6 +102,9 @@ describe('Login, sessions and consent (OIDC Core §3.1.2.3–3.1.2.4)', () => {
       for (const text of ['https://app.example.com/logo.png', 'https://app.example.com/privacy', 'https://app.example.com/tos', 'See your username', 'See your email address'])
         expect(page.text).toContain(text);
       expect(page.headers['x-frame-options']).toBe('DENY');
+      // An https issuer: the logo may come from any https origin, never over plain http (mixed content).
+      expect(page.headers['content-security-policy']).toContain('img-src https:;');
+      expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
     });
 
     it('RFC 6749 §4.1.2.1: Deny → access_denied with state and iss', async () => {

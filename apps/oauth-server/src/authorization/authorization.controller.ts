@@ -1,6 +1,7 @@
 import type {} from '@fastify/view';
+import { APP_CONFIG, AppConfig } from '@app/config';
 import { AccessDeniedError, OAuthError } from '@app/oauth-errors';
-import { Body, Controller, Get, HttpCode, Logger, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Logger, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { describeScopes } from '../consent/scopes';
@@ -18,13 +19,19 @@ import { AuthorizationService } from './authorization.service';
 @Controller('authorize')
 export class AuthorizationController {
   private readonly logger = new Logger(AuthorizationController.name);
+  private readonly consentPageCsp: string;
 
   constructor(
     private readonly authorization: AuthorizationService,
     private readonly sessions: SessionsService,
     private readonly users: UsersService,
     private readonly csrf: CsrfService,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    // The client's logo may come from anywhere, but an https deployment loads no http image (mixed content).
+    const images = config.issuer.startsWith('https:') ? 'https:' : 'https: http:';
+    this.consentPageCsp = `frame-ancestors 'none'; default-src 'none'; img-src ${images}; style-src 'unsafe-inline'`;
+  }
 
   @Get()
   authorizeGet(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Query() query: RawParams): Promise<unknown> {
@@ -117,7 +124,7 @@ export class AuthorizationController {
       .header('Cache-Control', 'no-store')
       // The consent page must not be framed by another site (clickjacking the Allow button).
       .header('X-Frame-Options', 'DENY')
-      .header('Content-Security-Policy', "frame-ancestors 'none'; default-src 'none'; img-src https: http:; style-src 'unsafe-inline'")
+      .header('Content-Security-Policy', this.consentPageCsp)
       .view('consent/views/consent.eta', {
         clientName: metadata.client_name ?? authorizeRequest.client.clientId,
         logoUri: metadata.logo_uri,
