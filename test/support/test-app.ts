@@ -36,7 +36,9 @@ export async function createTestApp(
   env: Record<string, string> = {},
   options: { logStream?: NodeJS.WritableStream } = {},
 ): Promise<TestApp> {
-  const database: TestDatabase = await createTestDatabase();
+  // A caller that names its own database keeps it (and drops it itself); otherwise the app gets one of its own.
+  const database: TestDatabase =
+    env.DATABASE_URL || env.PGLITE_DATA_DIR ? { env: {}, drop: async () => undefined } : await createTestDatabase();
   const config = loadConfig({ ISSUER: TEST_ISSUER, LOG_LEVEL: 'silent', RATE_LIMIT_ENABLED: 'false', ...database.env, ...env });
   const logger = options.logStream
     ? pino(loggerOptions(config.logging), options.logStream as pino.DestinationStream)
