@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { aClient } from '../../support/builders';
-import { aUser, authorizeThroughPages, basicAuth, Browser, PASSWORD, pkcePair } from '../../support/oauth-flow';
+import { aUser, basicAuth, Browser, PASSWORD } from '../../support/oauth-flow';
+import { aCode, exchangeCode, tokenRequest } from '../../support/token-helpers';
 import { createTestApp, TestApp } from '../../support/test-app';
 
 /** Captures every log line the app writes (at trace, the most talkative level). */
@@ -69,22 +70,12 @@ describe('Issue 4 logging: one line per request, request ids, redaction', () => 
     const client = await app.registerClient({ grant_types: ['authorization_code', 'refresh_token'] });
     await aUser(app, 'logan');
     const browser = new Browser(app);
-    const { verifier, challenge } = pkcePair();
     const failed = await browser.login('/login', 'logan', 'not-the-password-xyz');
     expect(failed.status).toBe(401);
-    const callback = await authorizeThroughPages(browser, { client, challenge, nonce: 'nonce-value-1' }, 'logan');
-    const code = callback.searchParams.get('code')!;
-    const token = await app.http
-      .post('/token')
-      .set('Authorization', basicAuth(client))
-      .type('form')
-      .send({ grant_type: 'authorization_code', code, redirect_uri: client.redirect_uris[0], code_verifier: verifier });
+    const { code, verifier } = await aCode(app, browser, client, 'logan', { nonce: 'nonce-value-1' });
+    const token = await exchangeCode(app, client, { code, verifier });
     expect(token.status).toBe(200);
-    const refreshed = await app.http
-      .post('/token')
-      .set('Authorization', basicAuth(client))
-      .type('form')
-      .send({ grant_type: 'refresh_token', refresh_token: token.body.refresh_token });
+    const refreshed = await tokenRequest(app, client, { grant_type: 'refresh_token', refresh_token: token.body.refresh_token });
     expect(refreshed.status).toBe(200);
     const revoked = await app.http.post('/revoke').set('Authorization', basicAuth(client)).type('form').send({ token: refreshed.body.refresh_token });
     expect(revoked.status).toBe(200);
