@@ -21,6 +21,10 @@ describe('configuration', () => {
       url: 'postgres://u@db:5432/x',
       poolSize: 10,
       migrationsRun: false,
+      preparedStatements: true,
+    });
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@db:5432/x', DATABASE_PREPARED_STATEMENTS: 'false' }).database).toMatchObject({
+      preparedStatements: false,
     });
   });
 

@@ -12,7 +12,7 @@ export interface RateLimit {
 }
 
 export type DatabaseConfig =
-  | { kind: 'postgres'; url: string; poolSize: number; migrationsRun: boolean }
+  | { kind: 'postgres'; url: string; poolSize: number; migrationsRun: boolean; preparedStatements: boolean }
   | { kind: 'pglite'; dataDir: string; migrationsRun: boolean };
 
 export interface AppConfig {
@@ -99,7 +99,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const mode = (vars.REGISTRATION_MODE ?? 'open') as RegistrationMode;
   const migrationsRun = vars.DATABASE_MIGRATIONS_RUN !== 'false';
   const database: DatabaseConfig = vars.DATABASE_URL
-    ? { kind: 'postgres', url: vars.DATABASE_URL, poolSize: vars.DATABASE_POOL_SIZE ?? 10, migrationsRun }
+    ? {
+        kind: 'postgres',
+        url: vars.DATABASE_URL,
+        poolSize: vars.DATABASE_POOL_SIZE ?? 10,
+        migrationsRun,
+        preparedStatements: vars.DATABASE_PREPARED_STATEMENTS !== 'false',
+      }
     : { kind: 'pglite', dataDir: vars.PGLITE_DATA_DIR ?? './data/pglite', migrationsRun };
 
   return deepFreeze({

@@ -51,6 +51,9 @@ export class EnvironmentVariables {
   @IsOptional() @IsInt() @Min(1) @Max(200)
   DATABASE_POOL_SIZE?: number;
 
+  @IsOptional() @IsIn(['true', 'false'])
+  DATABASE_PREPARED_STATEMENTS?: string;
+
   @IsOptional() @IsIn(LOG_LEVELS)
   LOG_LEVEL?: string;
 

@@ -5,6 +5,7 @@ import { PGliteDriver } from 'typeorm-pglite';
 import { claimDataDir } from './data-dir-lock';
 import { MIGRATIONS } from './migrations';
 import { SerializedPGlitePool } from './pglite-pool';
+import { PREPARED_STATEMENTS_OPTION } from './statements';
 
 /**
  * One set of options for the server, the TypeORM CLI (ormconfig.ts) and the tests: PostgreSQL
@@ -23,7 +24,7 @@ export function dataSourceOptions(config: Pick<AppConfig, 'database'>): DataSour
       ...common,
       url: config.database.url,
       poolSize: config.database.poolSize,
-      extra: { connectionTimeoutMillis: 5000 },
+      extra: { connectionTimeoutMillis: 5000, [PREPARED_STATEMENTS_OPTION]: config.database.preparedStatements },
     };
   }
   const dataDir = config.database.dataDir;

@@ -1,3 +1,4 @@
+import { runStatement } from '@app/database';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
@@ -55,7 +56,7 @@ export class ClientsRepository {
   async create(client: Client, token: RegistrationToken, admission: Admission = {}, audit?: AuditEvent): Promise<CreateOutcome> {
     const inserts = insertRegistration(client, token, audit);
     if (!admission.initialAccessTokenId && !admission.dailyQuotas?.length) {
-      await this.dataSource.query(inserts.sql, inserts.params);
+      await runStatement(this.dataSource, inserts.sql, inserts.params);
       return 'created';
     }
     try {

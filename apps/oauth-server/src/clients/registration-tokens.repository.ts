@@ -1,3 +1,4 @@
+import { runStatement } from '@app/database';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -14,7 +15,8 @@ export class RegistrationTokensRepository {
  * the columns RFC 7592 read, update and delete decide on, the policy binding and statement claims included.
  */
   async findWithClient(tokenHash: string): Promise<{ token: RegistrationToken; client: Client } | null> {
-    const rows: TokenWithClientRow[] = await this.dataSource.query(
+    const rows = await runStatement<TokenWithClientRow>(
+      this.dataSource,
       `SELECT t.id, t.client_id, t.expires_at, t.revoked_at, t.created_at,
               c.secret_hash, c.secret_expires_at, c.metadata, c.self_service, c.issued_at, c.updated_at,
               c.registration_policy, c.software_statement_claims

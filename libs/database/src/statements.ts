@@ -1,0 +1,40 @@
+import { createHash } from 'node:crypto';
+import { Pool } from 'pg';
+import { DataSource, QueryFailedError } from 'typeorm';
+
+/** The pg.Pool option that data-source-options.ts sets from DATABASE_PREPARED_STATEMENTS. */
+export const PREPARED_STATEMENTS_OPTION = 'tesseraPreparedStatements';
+
+const names = new Map<string, string>();
+
+/**
+ * Runs one statement of a hot path (the registration access token lookup, a registration's
+ * INSERT) and returns its rows. On PostgreSQL it goes to the pg pool as a named prepared
+ * statement, so each connection parses and plans it once instead of on every request — for the
+ * token lookup's join that is most of PostgreSQL's work. The name is derived from the text, so two
+ * texts never share one. With DATABASE_PREPARED_STATEMENTS=false (a pooler that cannot keep
+ * prepared statements), and on PGlite, it runs through TypeORM like any other query: there the
+ * query runner also holds PGlite's single connection for the statement.
+ */
+export async function runStatement<Row>(dataSource: DataSource, sql: string, params: unknown[]): Promise<Row[]> {
+  const pool = (dataSource.driver as { master?: unknown }).master;
+  if (!(pool instanceof Pool) || (pool as Pool & { options: Record<string, unknown> }).options[PREPARED_STATEMENTS_OPTION] !== true) {
+    return dataSource.query(sql, params);
+  }
+  try {
+    const result = await pool.query({ name: statementName(sql), text: sql, values: params });
+    return result.rows as Row[];
+  } catch (error) {
+    // The same error type TypeORM's own queries throw, so callers and the error mapping see no difference.
+    throw new QueryFailedError(sql, params, error as Error);
+  }
+}
+
+function statementName(sql: string): string {
+  let name = names.get(sql);
+  if (!name) {
+    name = `tessera_${createHash('sha256').update(sql).digest('hex').slice(0, 24)}`;
+    names.set(sql, name);
+  }
+  return name;
+}
