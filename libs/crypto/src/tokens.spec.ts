@@ -7,6 +7,18 @@ describe('crypto helpers', () => {
     expect(new Set(Array.from({ length: 1000 }, () => randomToken(16))).size).toBe(1000);
   });
 
+  it('randomToken never hands out the same entropy twice, across refills of its block and beyond its size', () => {
+    // 32-byte tokens across many 4 KiB blocks, odd sizes that straddle a block's end, and one larger than a block
+    const tokens = [
+      ...Array.from({ length: 2000 }, () => randomToken(32)),
+      ...Array.from({ length: 500 }, () => randomToken(33)),
+      randomToken(5000),
+    ];
+    expect(new Set(tokens).size).toBe(tokens.length);
+    expect(tokens.every((token) => token !== 'A'.repeat(token.length))).toBe(true); // no zeroed bytes reused
+    expect(Buffer.from(tokens[tokens.length - 1], 'base64url')).toHaveLength(5000);
+  });
+
   it('keyedHash depends on the key and the secret', () => {
     expect(keyedHash('k1', 's')).toMatch(/^[0-9a-f]{64}$/);
     expect(keyedHash('k1', 's')).toBe(keyedHash('k1', 's'));

@@ -3,6 +3,12 @@
  * alone turns them into the wire format. `error` is the RFC error code.
  */
 export abstract class OAuthError extends Error {
+  /**
+   * Protocol errors are answers, not faults: no stack trace is captured for them (capturing one is
+   * a large share of what a rejected request costs). ServerError keeps its stack.
+   */
+  static readonly capturesStack: boolean = false;
+
   abstract readonly error: string | undefined;
   abstract readonly status: number;
   /** Parameters of a `WWW-Authenticate: Bearer …` challenge; the filter adds the realm. */
@@ -16,7 +22,13 @@ export abstract class OAuthError extends Error {
     readonly description?: string,
     options?: { cause?: unknown },
   ) {
-    super(description ?? '', options);
+    const stackTraceLimit = Error.stackTraceLimit;
+    if (!(new.target as unknown as typeof OAuthError).capturesStack) Error.stackTraceLimit = 0;
+    try {
+      super(description ?? '', options);
+    } finally {
+      Error.stackTraceLimit = stackTraceLimit;
+    }
     this.name = new.target.name;
   }
 }

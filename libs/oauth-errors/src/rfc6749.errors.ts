@@ -13,6 +13,7 @@ export class InvalidRequestError extends OAuthError {
 
 // RFC 6749 §4.1.2.1: server_error; the description never carries internals.
 export class ServerError extends OAuthError {
+  static override readonly capturesStack = true;
   readonly error = 'server_error';
   readonly status = 500;
 }

@@ -29,13 +29,29 @@ export class AuditRepository {
    * records. With `from` (a CTE name), one record is stored per row of it: none when it is empty.
    */
   static insertStatement(event: AuditEvent, first = 1, from?: string): { sql: string; params: unknown[] } {
+    return { sql: AuditRepository.insertSql(first, from), params: AuditRepository.insertParams(event) };
+  }
+
+  /** The SQL half of insertStatement(), for a caller that builds its statement once. */
+  static insertSql(first = 1, from?: string): string {
     const types = ['uuid', 'timestamptz', 'text', 'text', 'text', 'text', 'text', 'jsonb'];
     const values = types.map((type, i) => `$${first + i}::${type}`).join(', ');
-    return {
-      sql: `INSERT INTO audit_events (id, occurred_at, event, client_id, actor, source_address, request_id, details)
-            SELECT ${values}${from ? ` FROM ${from}` : ''} ON CONFLICT (id) DO NOTHING`,
-      params: [event.id, event.occurredAt, event.event, event.clientId, event.actor, event.sourceAddress, event.requestId, JSON.stringify(event.details)],
-    };
+    return `INSERT INTO audit_events (id, occurred_at, event, client_id, actor, source_address, request_id, details)
+            SELECT ${values}${from ? ` FROM ${from}` : ''} ON CONFLICT (id) DO NOTHING`;
+  }
+
+  /** The parameters of insertSql(), in its order. */
+  static insertParams(event: AuditEvent): unknown[] {
+    return [
+      event.id,
+      event.occurredAt.toISOString(),
+      event.event,
+      event.clientId,
+      event.actor,
+      event.sourceAddress,
+      event.requestId,
+      JSON.stringify(event.details),
+    ];
   }
 
   list(filter: AuditFilter = {}): Promise<AuditEvent[]> {

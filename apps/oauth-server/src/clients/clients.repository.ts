@@ -198,35 +198,40 @@ function insertRegistration(client: Client, token: RegistrationToken, audit?: Au
   const params: unknown[] = [
     client.clientId,
     client.secretHash,
-    client.secretExpiresAt,
+    client.secretExpiresAt?.toISOString() ?? null,
     JSON.stringify(client.metadata),
     client.selfService,
-    client.issuedAt,
-    client.updatedAt,
+    client.issuedAt.toISOString(),
+    client.updatedAt.toISOString(),
     client.registrationPolicy ?? 'default',
     client.initialAccessTokenId ?? null,
     client.registeredFrom ?? null,
     client.softwareStatementClaims ? JSON.stringify(client.softwareStatementClaims) : null,
     token.id,
     token.tokenHash,
-    token.expiresAt,
-    token.revokedAt,
-    token.createdAt,
+    token.expiresAt.toISOString(),
+    token.revokedAt?.toISOString() ?? null,
+    token.createdAt.toISOString(),
   ];
-  const record = audit ? AuditRepository.insertStatement(audit, params.length + 1) : undefined;
-  if (record) params.push(...record.params);
-  // Data-modifying CTEs run as one statement; the token's foreign key is checked at its end.
-  const sql = `WITH client AS (
+  if (!audit) return { sql: REGISTRATION_SQL, params };
+  params.push(...AuditRepository.insertParams(audit));
+  return { sql: REGISTRATION_WITH_AUDIT_SQL, params };
+}
+
+// Data-modifying CTEs run as one statement; the token's foreign key is checked at its end. Built
+// once: the text is also the prepared statement's identity (runStatement).
+const REGISTRATION_PARAMS = 16;
+const registrationSql = (audit: boolean): string => `WITH client AS (
       INSERT INTO clients (client_id, secret_hash, secret_expires_at, metadata, self_service, issued_at, updated_at,
                            registration_policy, initial_access_token_id, registered_from, software_statement_claims)
       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
     ), token AS (
       INSERT INTO registration_tokens (id, client_id, token_hash, expires_at, revoked_at, created_at)
       VALUES ($12, $1, $13, $14, $15, $16)
-    )${record ? `, audit AS (${record.sql})` : ''}
+    )${audit ? `, audit AS (${AuditRepository.insertSql(REGISTRATION_PARAMS + 1)})` : ''}
     SELECT 1`;
-  return { sql, params };
-}
+const REGISTRATION_SQL = registrationSql(false);
+const REGISTRATION_WITH_AUDIT_SQL = registrationSql(true);
 
 function applyChange(current: Client, change: ClientChange): Client {
   return { ...current, metadata: change.metadata, secretHash: change.secretHash, secretExpiresAt: change.secretExpiresAt, updatedAt: new Date() };
