@@ -2,6 +2,13 @@ import { CreateClients1764200000000 } from './1764200000000-create-clients';
 import { CreateAuthorizationCodeFlow1764210000000 } from './1764210000000-create-authorization-code-flow';
 import { RegistrationPolicies1764220000000 } from './1764220000000-registration-policies';
 import { CreateAuditEvents1764230000000 } from './1764230000000-create-audit-events';
+import { PartialRegistrationIndexes1764240000000 } from './1764240000000-partial-registration-indexes';
 
 /** Every migration in order; the server, ormconfig.ts and the tests all run this list. */
-export const MIGRATIONS = [CreateClients1764200000000, CreateAuthorizationCodeFlow1764210000000, RegistrationPolicies1764220000000, CreateAuditEvents1764230000000];
+export const MIGRATIONS = [
+  CreateClients1764200000000,
+  CreateAuthorizationCodeFlow1764210000000,
+  RegistrationPolicies1764220000000,
+  CreateAuditEvents1764230000000,
+  PartialRegistrationIndexes1764240000000,
+];

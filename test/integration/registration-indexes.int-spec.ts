@@ -1,0 +1,66 @@
+import 'reflect-metadata';
+import { loadConfig } from '@app/config';
+import { dataSourceOptions } from '@app/database';
+import { DataSource } from 'typeorm';
+import { createTestDatabase, TestDatabase } from '../support/test-database';
+
+describe('migration PartialRegistrationIndexes: the registration quota and the initial access token still find their rows by index', () => {
+  let database: TestDatabase;
+  let dataSource: DataSource;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    dataSource = await new DataSource({ ...dataSourceOptions(loadConfig(database.env)), migrationsRun: true }).initialize();
+  });
+  afterAll(async () => {
+    await dataSource.destroy();
+    await database.drop();
+  });
+
+  /** The plan of `sql` on one connection, with sequential scans priced out so a usable index shows. */
+  async function plan(sql: string): Promise<string> {
+    const runner = dataSource.createQueryRunner();
+    try {
+      await runner.query('SET enable_seqscan = off');
+      const rows: { 'QUERY PLAN': string }[] = await runner.query(`EXPLAIN ${sql}`);
+      return rows.map((row) => row['QUERY PLAN']).join('\n');
+    } finally {
+      await runner.query('RESET enable_seqscan');
+      await runner.release();
+    }
+  }
+
+  it('the software_id daily quota count uses the partial software_id index', async () => {
+    expect(await plan(`SELECT count(*) FROM clients WHERE metadata->>'software_id' = 'app-1' AND issued_at > now() - interval '1 day'`)).toContain(
+      'clients_software_id_issued_at_idx',
+    );
+  });
+
+  it('clients admitted by an initial access token are found through the partial index (ON DELETE SET NULL)', async () => {
+    expect(await plan(`SELECT client_id FROM clients WHERE initial_access_token_id = '00000000-0000-4000-8000-000000000000'`)).toContain(
+      'clients_initial_access_token_id_idx',
+    );
+  });
+
+  it('both indexes are partial: a registration without software_id or initial access token is left out of them', async () => {
+    const definitions: { indexdef: string }[] = await dataSource.query(
+      `SELECT indexdef FROM pg_indexes WHERE indexname IN ('clients_software_id_issued_at_idx', 'clients_initial_access_token_id_idx') ORDER BY indexname`,
+    );
+    expect(definitions.map((row) => row.indexdef)).toEqual([
+      expect.stringMatching(/WHERE \(initial_access_token_id IS NOT NULL\)$/),
+      expect.stringMatching(/WHERE \(\(metadata ->> 'software_id'::text\) IS NOT NULL\)$/),
+    ]);
+  });
+
+  it('reverts and re-applies', async () => {
+    await dataSource.undoLastMigration();
+    const [{ indexdef }]: { indexdef: string }[] = await dataSource.query(
+      `SELECT indexdef FROM pg_indexes WHERE indexname = 'clients_initial_access_token_id_idx'`,
+    );
+    expect(indexdef).not.toContain('WHERE');
+    await dataSource.runMigrations();
+    expect(await plan(`SELECT client_id FROM clients WHERE initial_access_token_id = '00000000-0000-4000-8000-000000000000'`)).toContain(
+      'clients_initial_access_token_id_idx',
+    );
+  });
+});
