@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { constantTimeEqual, keyedHash, randomToken } from './tokens';
 
 describe('crypto helpers', () => {
@@ -24,6 +25,7 @@ describe('crypto helpers', () => {
     expect(keyedHash('k1', 's')).toBe(keyedHash('k1', 's'));
     expect(keyedHash('k1', 's')).not.toBe(keyedHash('k2', 's'));
     expect(keyedHash('k1', 's')).not.toBe(keyedHash('k1', 't'));
+    expect(keyedHash(createSecretKey(Buffer.from('k1', 'utf8')), 's')).toBe(keyedHash('k1', 's'));
   });
 
   it('constantTimeEqual compares strings of any length', () => {

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, KeyObject, randomBytes, timingSafeEqual } from 'node:crypto';
 
 // CSPRNG output fetched in blocks: one randomBytes call costs ~2.5 µs whatever its size, and a
 // registration needs three tokens. Node's randomUUID() buffers its entropy the same way.
@@ -19,8 +19,11 @@ export function randomToken(bytes: number): string {
   return token;
 }
 
-/** HMAC-SHA-256 of a high-entropy secret under a server-side key, hex encoded. */
-export function keyedHash(key: string, secret: string): string {
+/**
+ * HMAC-SHA-256 of a high-entropy secret under a server-side key, hex encoded. A key used for every
+ * request is best given as a KeyObject (createSecretKey), which spares importing it on each call.
+ */
+export function keyedHash(key: string | KeyObject, secret: string): string {
   return createHmac('sha256', key).update(secret, 'utf8').digest('hex');
 }
 

@@ -1,6 +1,7 @@
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { constantTimeEqual, keyedHash, randomToken } from '@app/crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { createSecretKey, KeyObject } from 'node:crypto';
 import { DataSource } from 'typeorm';
 
 const KEY_NAME = 'token_hash_key';
@@ -14,7 +15,7 @@ const KEY_NAME = 'token_hash_key';
 @Injectable()
 export class SecretHasher {
   private readonly logger = new Logger(SecretHasher.name);
-  private key: Promise<string> | undefined;
+  private key: Promise<KeyObject> | undefined;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -29,8 +30,8 @@ export class SecretHasher {
     return constantTimeEqual(await this.hash(secret), storedHash);
   }
 
-  private hashKey(): Promise<string> {
-    this.key ??= this.loadKey().catch((error: unknown) => {
+  private hashKey(): Promise<KeyObject> {
+    this.key ??= this.loadKey().then((key) => createSecretKey(Buffer.from(key, 'utf8')), (error: unknown) => {
       this.key = undefined; // a database hiccup must not poison every later request
       throw error;
     });
