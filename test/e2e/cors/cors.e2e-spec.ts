@@ -44,6 +44,19 @@ describe('Issue 5: CORS for browser clients — registration, discovery, token a
     expect(res.headers['access-control-expose-headers']).toBe('WWW-Authenticate');
   });
 
+  it('a server-to-server request (no Origin) gets no CORS headers, and every response varies on Origin for caches', async () => {
+    const res = await app.http.get('/.well-known/openid-configuration');
+    expect(res.status).toBe(200);
+    expect(res.headers['access-control-allow-origin']).toBeUndefined();
+    expect(res.headers.vary).toMatch(/Origin/);
+  });
+
+  it('an OPTIONS request that is not a preflight (no Access-Control-Request-Method) is an unknown route', async () => {
+    const res = await app.http.options('/register').set('Origin', SPA);
+    expect(res.status).toBe(404);
+    expect(res.body.error).toBe('invalid_request');
+  });
+
   it('an origin not on the list gets no CORS headers, so the browser withholds the response', async () => {
     const res = await app.http.post('/register').set('Origin', 'https://evil.example').send(aClient());
     expect(res.headers['access-control-allow-origin']).toBeUndefined();
