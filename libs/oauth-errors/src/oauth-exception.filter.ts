@@ -46,13 +46,23 @@ export function sendOAuthError(reply: FastifyReply, error: OAuthError, realm: st
   reply.type('application/json; charset=utf-8').send(body);
 }
 
+// Most descriptions are fixed texts (the token guard's, say) sent over and over: remember their
+// wire form. Bounded, because a validation message can name whatever field a request sent.
+const DESCRIPTION_CACHE_SIZE = 512;
+const descriptions = new Map<string, string>();
+
 // RFC 6749 §5.2: error_description is limited to %x20-21 / %x23-5B / %x5D-7E (no quote, no backslash).
 function asDescription(text: string): string {
-  return text
-    .replace(/§/g, 'section ')
-    .replace(/"/g, "'")
-    .replace(/\\/g, '/')
-    .replace(/[^\x20-\x7e]/g, '?');
+  let wire = descriptions.get(text);
+  if (wire === undefined) {
+    wire = text
+      .replace(/§/g, 'section ')
+      .replace(/"/g, "'")
+      .replace(/\\/g, '/')
+      .replace(/[^\x20-\x7e]/g, '?');
+    if (descriptions.size < DESCRIPTION_CACHE_SIZE) descriptions.set(text, wire);
+  }
+  return wire;
 }
 
 // RFC 6750 §3: auth-param values are quoted strings; strip what a quoted-string cannot carry.
