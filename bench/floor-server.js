@@ -7,7 +7,9 @@
  *
  * It runs as a child process of bench/run.js (never on its own), so it gets a core of its own
  * exactly like the Tessera server does, instead of sharing the event loop with autocannon.
- * Environment: FLOOR_DATABASE_URL, FLOOR_PORT, FLOOR_POOL_SIZE. The table floor_clients must exist.
+ * Environment: FLOOR_DATABASE_URL, FLOOR_PORT, FLOOR_POOL_SIZE, FLOOR_PREPARED. The table floor_clients must exist.
+ * FLOOR_PREPARED=true runs the INSERT and the SELECT as named prepared statements, as Tessera runs
+ * its hot-path statements (DATABASE_PREPARED_STATEMENTS); otherwise they are plain parameterised queries.
  */
 
 const { createHash, randomBytes } = require('node:crypto');
@@ -34,6 +36,8 @@ const AUTHCODE = {
 };
 const sha256 = (value) => createHash('sha256').update(value).digest('base64url');
 const random = () => randomBytes(32).toString('base64url');
+const PREPARED = process.env.FLOOR_PREPARED === 'true';
+const statement = (name, text, values) => (PREPARED ? { name, text, values } : { text, values });
 
 async function main() {
   const pool = new Pool({
@@ -47,13 +51,13 @@ async function main() {
     const clientId = randomBytes(16).toString('base64url');
     const secret = randomBytes(32).toString('base64url');
     const secretHash = createHash('sha256').update(secret).digest('hex');
-    await pool.query(INSERT, [clientId, secretHash, JSON.stringify(request.body), new Date()]);
+    await pool.query(statement('floor_insert', INSERT, [clientId, secretHash, JSON.stringify(request.body), new Date()]));
     reply.code(201).header('cache-control', 'no-store');
     return { client_id: clientId, client_secret: secret };
   });
 
   app.get('/floor/read/:id', async (request, reply) => {
-    const { rows } = await pool.query(SELECT, [request.params.id]);
+    const { rows } = await pool.query(statement('floor_select', SELECT, [request.params.id]));
     if (rows.length === 0) {
       reply.code(404);
       return { error: 'not_found' };

@@ -46,6 +46,8 @@ const settings = {
   tokenRotation: oneOfFromEnv('BENCH_TOKEN_ROTATION', 'never', ROTATIONS),
   // raised: the rate limiter runs on every request (its cost counts) with limits no run can reach; off: RATE_LIMIT_ENABLED=false
   rateLimit: oneOfFromEnv('BENCH_RATE_LIMIT', 'raised', ['raised', 'off']),
+  // false: the floor's INSERT and SELECT are plain parameterised queries; true: named prepared statements, like Tessera's hot path
+  floorPrepared: oneOfFromEnv('BENCH_FLOOR_PREPARED', 'false', ['false', 'true']) === 'true',
   adminUrl: process.env.BENCH_ADMIN_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
   only: listFromEnv('BENCH_SCENARIOS'),
   serverNodeArgs: (process.env.BENCH_SERVER_NODE_ARGS || '').split(' ').filter(Boolean),
@@ -382,7 +384,13 @@ async function startFloor(databaseUrl) {
   const origin = `http://127.0.0.1:${port}`;
   const child = fork(FLOOR_ENTRY, [], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, FLOOR_DATABASE_URL: databaseUrl, FLOOR_PORT: String(port), FLOOR_POOL_SIZE: String(settings.poolSize) },
+    env: {
+      PATH: process.env.PATH,
+      FLOOR_DATABASE_URL: databaseUrl,
+      FLOOR_PORT: String(port),
+      FLOOR_POOL_SIZE: String(settings.poolSize),
+      FLOOR_PREPARED: String(settings.floorPrepared),
+    },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   const handle = { child, logs: { count: 0, tail: [] }, origin };
@@ -1053,7 +1061,12 @@ function buildReport(results, machine, scenarios) {
       `, LOGIN_BCRYPT_COST=${authorizationCode.config.bcryptCost}, SHUTDOWN_GRACE_SECONDS=${SERVER_SHUTDOWN_GRACE_SECONDS}; everything else at its default` +
       (settings.serverNodeArgs.length ? `; node ${settings.serverNodeArgs.join(' ')}` : ''),
   );
-  lines.push(`- floor (bench/floor-server.js, its own process): bare Fastify, no logger, pg.Pool max ${settings.poolSize}, table floor_clients in the same database`);
+  lines.push(
+    `- floor (bench/floor-server.js, its own process): bare Fastify, no logger, pg.Pool max ${settings.poolSize}, table floor_clients in the same database; ` +
+      (settings.floorPrepared
+        ? 'INSERT and SELECT as named prepared statements (BENCH_FLOOR_PREPARED=true), as Tessera runs its hot-path statements'
+        : 'INSERT and SELECT as plain parameterised queries (Tessera runs its hot-path statements as named prepared statements; BENCH_FLOOR_PREPARED=true gives the floor the same)'),
+  );
   lines.push(
     `- ${settings.clients} clients pre-registered (and ${settings.clients} floor rows); read, update and rejected-token rotate through them, ` +
       'so the requests in flight hit different clients; register body `' + REGISTER_BODY + '`',
