@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { loadConfig } from '@app/config';
 import { dataSourceOptions } from '@app/database';
-import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Client } from '../../apps/oauth-server/src/clients/client.entity';
 import { RegistrationToken } from '../../apps/oauth-server/src/clients/registration-token.entity';
@@ -65,7 +64,7 @@ describe('database: migrations, transactions and the registration token store', 
     const tokens = new RegistrationTokensRepository(dataSource);
     await dataSource.manager.insert(Client, aClientRow('c1'));
     const far = new Date(Date.now() + 30 * 24 * 3600 * 1000);
-    const token = (hash: string): RegistrationToken => ({ id: randomUUID(), clientId: 'c1', tokenHash: hash, expiresAt: far, revokedAt: null, createdAt: new Date() });
+    const token = (hash: string): RegistrationToken => ({ clientId: 'c1', tokenHash: hash, expiresAt: far, revokedAt: null, createdAt: new Date() });
     await tokens.rotate(token('h-old'), 60);
     await tokens.rotate(token('h-new'), 60);
     const old = await tokens.findWithClient('h-old');
@@ -77,7 +76,7 @@ describe('database: migrations, transactions and the registration token store', 
 
   it('RFC 7592 §2.3: deleting a client deletes its registration tokens (ON DELETE CASCADE)', async () => {
     await dataSource.manager.insert(Client, aClientRow('c2'));
-    await dataSource.manager.insert(RegistrationToken, { id: randomUUID(), clientId: 'c2', tokenHash: 'h', expiresAt: new Date(), revokedAt: null, createdAt: new Date() });
+    await dataSource.manager.insert(RegistrationToken, { clientId: 'c2', tokenHash: 'h', expiresAt: new Date(), revokedAt: null, createdAt: new Date() });
     await dataSource.manager.delete(Client, { clientId: 'c2' });
     expect(await dataSource.query('SELECT 1 FROM registration_tokens')).toHaveLength(0);
   });

@@ -93,9 +93,9 @@ describe('Issue 4 database outage: 503 temporarily_unavailable while PostgreSQL 
     const dataSource = app.get(DataSource);
     const [{ client_id: clientId }] = await dataSource.query('SELECT client_id FROM clients LIMIT 1');
     await dataSource.query(
-      `INSERT INTO registration_tokens (id, client_id, token_hash, expires_at, created_at)
-       VALUES (gen_random_uuid(), $1, 'expired-hash-1', now() - interval '1 day', now() - interval '2 days'),
-              (gen_random_uuid(), $1, 'expired-hash-2', now() - interval '1 hour', now() - interval '2 days')`,
+      `INSERT INTO registration_tokens (client_id, token_hash, expires_at, created_at)
+       VALUES ($1, 'expired-hash-1', now() - interval '1 day', now() - interval '2 days'),
+              ($1, 'expired-hash-2', now() - interval '1 hour', now() - interval '2 days')`,
       [clientId],
     );
     const live = Number((await dataSource.query(`SELECT count(*) AS n FROM registration_tokens WHERE expires_at > now() AND revoked_at IS NULL`))[0].n);

@@ -12,8 +12,8 @@ describe('Issue 4 sweeper: per-module cleanup tasks, run as a worker-pool job un
 
   const tokenRow = (clientId: string, hash: string, expires: string, revoked = false) =>
     app.dataSource.query(
-      `INSERT INTO registration_tokens (id, client_id, token_hash, expires_at, revoked_at, created_at)
-       VALUES (gen_random_uuid(), $1, $2, now() + $3::interval, ${revoked ? 'now()' : 'NULL'}, now())`,
+      `INSERT INTO registration_tokens (client_id, token_hash, expires_at, revoked_at, created_at)
+       VALUES ($1, $2, now() + $3::interval, ${revoked ? 'now()' : 'NULL'}, now())`,
       [clientId, hash, expires],
     );
 
@@ -41,8 +41,8 @@ describe('Issue 4 sweeper: per-module cleanup tasks, run as a worker-pool job un
   it('deletes in batches: more rows than one batch all go', async () => {
     const client = await app.registerClient();
     await app.dataSource.query(
-      `INSERT INTO registration_tokens (id, client_id, token_hash, expires_at, created_at)
-       SELECT gen_random_uuid(), $1, 'bulk-' || n, now() - interval '1 day', now() FROM generate_series(1, 2500) AS n`,
+      `INSERT INTO registration_tokens (client_id, token_hash, expires_at, created_at)
+       SELECT $1, 'bulk-' || n, now() - interval '1 day', now() FROM generate_series(1, 2500) AS n`,
       [client.client_id],
     );
     const result = await app.app.get(SweeperService).sweepOnce();

@@ -207,7 +207,6 @@ function insertRegistration(client: Client, token: RegistrationToken, audit?: Au
     client.initialAccessTokenId ?? null,
     client.registeredFrom ?? null,
     client.softwareStatementClaims ? JSON.stringify(client.softwareStatementClaims) : null,
-    token.id,
     token.tokenHash,
     token.expiresAt.toISOString(),
     token.revokedAt?.toISOString() ?? null,
@@ -220,14 +219,14 @@ function insertRegistration(client: Client, token: RegistrationToken, audit?: Au
 
 // Data-modifying CTEs run as one statement; the token's foreign key is checked at its end. Built
 // once: the text is also the prepared statement's identity (runStatement).
-const REGISTRATION_PARAMS = 16;
+const REGISTRATION_PARAMS = 15;
 const registrationSql = (audit: boolean): string => `WITH client AS (
       INSERT INTO clients (client_id, secret_hash, secret_expires_at, metadata, self_service, issued_at, updated_at,
                            registration_policy, initial_access_token_id, registered_from, software_statement_claims)
       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
     ), token AS (
-      INSERT INTO registration_tokens (id, client_id, token_hash, expires_at, revoked_at, created_at)
-      VALUES ($12, $1, $13, $14, $15, $16)
+      INSERT INTO registration_tokens (client_id, token_hash, expires_at, revoked_at, created_at)
+      VALUES ($1, $12, $13, $14, $15)
     )${audit ? `, audit AS (${AuditRepository.insertSql(REGISTRATION_PARAMS + 1)})` : ''}
     SELECT 1`;
 const REGISTRATION_SQL = registrationSql(false);

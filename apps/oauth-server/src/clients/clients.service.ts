@@ -13,7 +13,6 @@ import {
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AuditEvent } from '../audit/audit-event.entity';
 import { AuditService } from '../audit/audit.service';
-import { randomUUID } from 'node:crypto';
 import { assertValidClientMetadata, ClientMetadata, MetadataPolicy, RequestedMetadata, withRegistrationDefaults } from './client-metadata';
 import { Client, SelfService } from './client.entity';
 import { Admission, ClientsRepository, CreateOutcome } from './clients.repository';
@@ -310,7 +309,6 @@ export class ClientsService {
   private async newRegistrationToken(clientId: string, now: Date): Promise<{ token: RegistrationToken; value: string }> {
     const value = randomToken(SECRET_BYTES);
     const token: RegistrationToken = {
-      id: randomUUID(),
       clientId,
       tokenHash: await this.hasher.hash(value),
       expiresAt: new Date(now.getTime() + this.config.registration.tokenTtlSeconds * 1000),

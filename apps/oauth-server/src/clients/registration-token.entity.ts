@@ -3,14 +3,12 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 /** A registration access token (RFC 7592 §1.3). Only its keyed hash is stored, never the token. */
 @Entity({ name: 'registration_tokens' })
 export class RegistrationToken {
-  @PrimaryColumn({ name: 'id', type: 'uuid' })
-  id: string;
+  /** The keyed hash is also the key: a token is only ever looked up by it. */
+  @PrimaryColumn({ name: 'token_hash', type: 'text' })
+  tokenHash: string;
 
   @Column({ name: 'client_id', type: 'text' })
   clientId: string;
-
-  @Column({ name: 'token_hash', type: 'text' })
-  tokenHash: string;
 
   @Column({ name: 'expires_at', type: 'timestamptz' })
   expiresAt: Date;

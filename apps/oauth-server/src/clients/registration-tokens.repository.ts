@@ -17,7 +17,7 @@ export class RegistrationTokensRepository {
   async findWithClient(tokenHash: string): Promise<{ token: RegistrationToken; client: Client } | null> {
     const rows = await runStatement<TokenWithClientRow>(
       this.dataSource,
-      `SELECT t.id, t.client_id, t.expires_at, t.revoked_at, t.created_at,
+      `SELECT t.client_id, t.expires_at, t.revoked_at, t.created_at,
               c.secret_hash, c.secret_expires_at, c.metadata, c.self_service, c.issued_at, c.updated_at,
               c.registration_policy, c.software_statement_claims
          FROM registration_tokens t JOIN clients c ON c.client_id = t.client_id
@@ -28,7 +28,6 @@ export class RegistrationTokensRepository {
     if (!row) return null;
     return {
       token: {
-        id: row.id,
         clientId: row.client_id,
         tokenHash,
         expiresAt: new Date(row.expires_at),
@@ -49,8 +48,8 @@ export class RegistrationTokensRepository {
     };
   }
 
-  async revoke(id: string): Promise<void> {
-    await this.dataSource.query(`UPDATE registration_tokens SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL`, [id]);
+  async revoke(tokenHash: string): Promise<void> {
+    await this.dataSource.query(`UPDATE registration_tokens SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL`, [tokenHash]);
   }
 
   /**
@@ -63,16 +62,15 @@ export class RegistrationTokensRepository {
     await manager.query(
       `UPDATE registration_tokens
           SET expires_at = LEAST(expires_at, now() + make_interval(secs => $3))
-        WHERE client_id = $1 AND id <> $2 AND revoked_at IS NULL
+        WHERE client_id = $1 AND token_hash <> $2 AND revoked_at IS NULL
           -- only tokens not already cut to a grace period: each rotation touches one row, not every older one
           AND expires_at > now() + make_interval(secs => $3)`,
-      [token.clientId, token.id, graceSeconds],
+      [token.clientId, token.tokenHash, graceSeconds],
     );
   }
 }
 
 interface TokenWithClientRow {
-  id: string;
   client_id: string;
   expires_at: string | Date;
   revoked_at: string | Date | null;

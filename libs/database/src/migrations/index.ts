@@ -3,6 +3,7 @@ import { CreateAuthorizationCodeFlow1764210000000 } from './1764210000000-create
 import { RegistrationPolicies1764220000000 } from './1764220000000-registration-policies';
 import { CreateAuditEvents1764230000000 } from './1764230000000-create-audit-events';
 import { PartialRegistrationIndexes1764240000000 } from './1764240000000-partial-registration-indexes';
+import { RegistrationTokenHashKey1764250000000 } from './1764250000000-registration-token-hash-key';
 
 /** Every migration in order; the server, ormconfig.ts and the tests all run this list. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   RegistrationPolicies1764220000000,
   CreateAuditEvents1764230000000,
   PartialRegistrationIndexes1764240000000,
+  RegistrationTokenHashKey1764250000000,
 ];

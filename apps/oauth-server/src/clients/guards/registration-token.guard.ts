@@ -30,7 +30,7 @@ export class RegistrationTokenGuard implements CanActivate {
     // RFC 7592 §2.1–2.3: another client's id, or one that does not exist → 401, and the token SHOULD be
     // revoked. Both cases answer alike, so no response tells whether another client exists.
     if (found.token.clientId !== request.params.clientId) {
-      await this.tokens.revoke(found.token.id);
+      await this.tokens.revoke(found.token.tokenHash);
       this.logger.warn({ client_id: found.token.clientId }, 'registration access token used for another client; revoked');
       throw new InvalidTokenError('the registration access token is not valid for this client');
     }

@@ -4,7 +4,7 @@ import { dataSourceOptions } from '@app/database';
 import { DataSource } from 'typeorm';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
-describe('migration PartialRegistrationIndexes: the registration quota and the initial access token still find their rows by index', () => {
+describe('migrations PartialRegistrationIndexes and RegistrationTokenHashKey: lighter registration inserts, same lookups', () => {
   let database: TestDatabase;
   let dataSource: DataSource;
 
@@ -52,15 +52,30 @@ describe('migration PartialRegistrationIndexes: the registration quota and the i
     ]);
   });
 
-  it('reverts and re-applies', async () => {
-    await dataSource.undoLastMigration();
+  it('registration access tokens are keyed by their hash (migration RegistrationTokenHashKey): no surrogate id to index', async () => {
+    const columns: { column_name: string }[] = await dataSource.query(
+      `SELECT a.attname AS column_name FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+        WHERE i.indrelid = 'registration_tokens'::regclass AND i.indisprimary`,
+    );
+    expect(columns).toEqual([{ column_name: 'token_hash' }]);
+    expect(await dataSource.query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'registration_tokens' AND column_name = 'id'`)).toEqual([]);
+  });
+
+  it('both migrations revert (keeping the tokens) and re-apply', async () => {
+    await dataSource.query(`INSERT INTO clients (client_id, metadata) VALUES ('kept', '{}')`);
+    await dataSource.query(`INSERT INTO registration_tokens (client_id, token_hash, expires_at) VALUES ('kept', 'hash-kept', now() + interval '1 day')`);
+    await dataSource.undoLastMigration(); // RegistrationTokenHashKey
+    await dataSource.undoLastMigration(); // PartialRegistrationIndexes
     const [{ indexdef }]: { indexdef: string }[] = await dataSource.query(
       `SELECT indexdef FROM pg_indexes WHERE indexname = 'clients_initial_access_token_id_idx'`,
     );
     expect(indexdef).not.toContain('WHERE');
+    const reverted: { id: string; token_hash: string }[] = await dataSource.query(`SELECT id, token_hash FROM registration_tokens`);
+    expect(reverted).toEqual([{ id: expect.stringMatching(/^[0-9a-f-]{36}$/), token_hash: 'hash-kept' }]);
     await dataSource.runMigrations();
     expect(await plan(`SELECT client_id FROM clients WHERE initial_access_token_id = '00000000-0000-4000-8000-000000000000'`)).toContain(
       'clients_initial_access_token_id_idx',
     );
+    expect(await dataSource.query(`SELECT token_hash FROM registration_tokens`)).toEqual([{ token_hash: 'hash-kept' }]);
   });
 });
