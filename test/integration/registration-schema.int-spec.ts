@@ -52,13 +52,21 @@ describe('migrations PartialRegistrationIndexes and RegistrationTokenHashKey: li
     ]);
   });
 
-  it('registration access tokens are keyed by their hash (migration RegistrationTokenHashKey): no surrogate id to index', async () => {
-    const columns: { column_name: string }[] = await dataSource.query(
+  it('registration access tokens are keyed by their hash (migration RegistrationTokenHashKey); the old id column is left unindexed for the previous release', async () => {
+    const primaryKey: { column_name: string }[] = await dataSource.query(
       `SELECT a.attname AS column_name FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
         WHERE i.indrelid = 'registration_tokens'::regclass AND i.indisprimary`,
     );
-    expect(columns).toEqual([{ column_name: 'token_hash' }]);
-    expect(await dataSource.query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'registration_tokens' AND column_name = 'id'`)).toEqual([]);
+    expect(primaryKey).toEqual([{ column_name: 'token_hash' }]);
+    const indexes: { indexdef: string }[] = await dataSource.query(`SELECT indexdef FROM pg_indexes WHERE tablename = 'registration_tokens'`);
+    expect(indexes.map((row) => row.indexdef).filter((definition) => /\(id\)/.test(definition))).toEqual([]);
+    // A previous-release instance still inserts an id during a rolling upgrade; this release inserts none.
+    await dataSource.query(`INSERT INTO clients (client_id, metadata) VALUES ('rolling', '{}')`);
+    await dataSource.query(
+      `INSERT INTO registration_tokens (id, client_id, token_hash, expires_at) VALUES (gen_random_uuid(), 'rolling', 'hash-old-release', now() + interval '1 day'),
+                                                                                 (NULL, 'rolling', 'hash-new-release', now() + interval '1 day')`,
+    );
+    await dataSource.query(`DELETE FROM clients WHERE client_id = 'rolling'`);
   });
 
   it('both migrations revert (keeping the tokens) and re-apply', async () => {
@@ -70,7 +78,7 @@ describe('migrations PartialRegistrationIndexes and RegistrationTokenHashKey: li
       `SELECT indexdef FROM pg_indexes WHERE indexname = 'clients_initial_access_token_id_idx'`,
     );
     expect(indexdef).not.toContain('WHERE');
-    const reverted: { id: string; token_hash: string }[] = await dataSource.query(`SELECT id, token_hash FROM registration_tokens`);
+    const reverted: { id: string; token_hash: string }[] = await dataSource.query(`SELECT id, token_hash FROM registration_tokens`); // id filled in
     expect(reverted).toEqual([{ id: expect.stringMatching(/^[0-9a-f-]{36}$/), token_hash: 'hash-kept' }]);
     await dataSource.runMigrations();
     expect(await plan(`SELECT client_id FROM clients WHERE initial_access_token_id = '00000000-0000-4000-8000-000000000000'`)).toContain(
