@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import pino from 'pino';
+import { lazyChildLoggerFactory } from './lazy-request-logger';
 import { RequestContext, runWithRequestContext } from './request-context';
 
 // Accepted X-Request-Id values: short and log-safe, so a caller cannot forge log lines or flood them.
@@ -11,7 +12,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const QUIET_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
 
 /** Fastify options for request ids: take a well-formed X-Request-Id, else generate one. */
-export function requestIdOptions(): Pick<FastifyServerOptions, 'genReqId' | 'requestIdHeader' | 'logController'> {
+export function requestIdOptions(): Pick<FastifyServerOptions, 'genReqId' | 'requestIdHeader' | 'logController' | 'childLoggerFactory'> {
   return {
     requestIdHeader: false,
     genReqId: (req) => {
@@ -20,6 +21,7 @@ export function requestIdOptions(): Pick<FastifyServerOptions, 'genReqId' | 'req
     },
     // Fastify's own two lines per request (which log the raw URL) are replaced by ours below.
     logController: new LogController({ requestIdLogLabel: 'reqId', disableRequestLogging: true }),
+    childLoggerFactory: lazyChildLoggerFactory,
   };
 }
 
@@ -46,16 +48,19 @@ export function installRequestLogging(fastify: FastifyInstance): void {
     const route = routePattern(request);
     const level = QUIET_ROUTES.has(route) ? 'debug' : 'info';
     // Below LOG_LEVEL (warn in production) the line would be dropped: do not build it.
-    if (!levelEnabled(request.log, level)) return done();
+    if (!levelEnabled(fastify.log, level)) return done();
     const clientId = request.registeredClient?.clientId ?? request[CONTEXT]?.clientId;
+    // Through the server's logger with the request id in the line, so that request.log (made on
+    // first use, lazy-request-logger.ts) is not made for every request just for this line.
     const line = {
+      reqId: request.id,
       method: request.method,
       route,
       status: reply.statusCode,
       latency_ms: Math.round(reply.elapsedTime * 100) / 100,
       ...(clientId ? { client_id: clientId } : {}),
     };
-    request.log[level](line, 'request completed');
+    fastify.log[level](line, 'request completed');
     done();
   });
 }
