@@ -87,7 +87,7 @@ const HELMET_OPTIONS: FastifyHelmetOptions = {
 /**
  * The headers @fastify/helmet sets with HELMET_OPTIONS, read once from a throwaway instance. They
  * do not depend on the request (no CSP nonces), and the plugin rebuilds its whole middleware (CSP
- * parsing included) on every request, so every route gets them from this list instead.
+ * parsing included) on every request, so every page gets them from this list instead.
  */
 async function helmetHeaders(): Promise<[string, string | number | string[]][]> {
   const probe = Fastify();
@@ -98,10 +98,26 @@ async function helmetHeaders(): Promise<[string, string | number | string[]][]> 
   return Object.entries(response.json<Record<string, string | number | string[]>>());
 }
 
+/**
+ * What every response carries, API or page (OWASP REST Security Cheat Sheet, "Security headers"):
+ * nothing of ours may be framed or run as a document, nor sniffed into another type, nor read by
+ * another site's no-cors request.
+ */
+const API_CSP = "default-src 'none'; frame-ancestors 'none'";
+const EVERY_RESPONSE: [string, string][] = [
+  ['Content-Security-Policy', API_CSP],
+  ['X-Content-Type-Options', 'nosniff'],
+  ['X-Frame-Options', 'DENY'],
+  ['Cross-Origin-Resource-Policy', 'same-origin'],
+];
+
 async function setUpSecurityHeaders(fastify: FastifyInstance): Promise<void> {
-  const headers = await helmetHeaders();
+  // The rest of helmet's set (referrer policy, opener policy, the document CSP, …) only means
+  // something for a document, so it goes on HTML responses alone: an API response carries 4 headers
+  // instead of 11, which Node validates and serialises on every request.
+  const documentHeaders = (await helmetHeaders()).filter(([name]) => !/^(x-content-type-options|x-frame-options|cross-origin-resource-policy)$/i.test(name));
   fastify.addHook('onRequest', (request, reply, done) => {
-    for (const [name, value] of headers) reply.raw.setHeader(name, value);
+    for (const [name, value] of EVERY_RESPONSE) reply.raw.setHeader(name, value);
     done();
   });
   fastify.addHook('onSend', (request, reply, payload, done) => {
@@ -109,6 +125,15 @@ async function setUpSecurityHeaders(fastify: FastifyInstance): Promise<void> {
     // Secure default: nothing is cacheable unless its route says so (discovery does). Responses
     // that carry secrets (RFC 6749 §5.1, RFC 7591 §3.2.1) also set no-store themselves.
     if (!reply.hasHeader('cache-control')) reply.header('Cache-Control', 'no-store');
+    const type = reply.getHeader('content-type');
+    if (typeof type === 'string' && type.startsWith('text/html')) {
+      // A page that set its own CSP (the consent page allows the client's logo) keeps it.
+      const ownCsp = reply.getHeader('content-security-policy') !== API_CSP;
+      for (const [name, value] of documentHeaders) {
+        if (ownCsp && name === 'content-security-policy') continue;
+        reply.header(name, value);
+      }
+    }
     done(null, payload);
   });
 }

@@ -86,13 +86,25 @@ describe('Issue 4 health, metrics, audit trail and security headers', () => {
   });
 
   describe('security headers (helmet)', () => {
-    it("CSP with frame-ancestors 'none' and X-Frame-Options DENY; no HSTS over plain http", async () => {
+    it("an API response: CSP default-src 'none' with frame-ancestors 'none', X-Frame-Options DENY, nosniff, CORP; no document headers; no HSTS over plain http", async () => {
       const res = await app.http.get('/.well-known/oauth-authorization-server');
-      expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
-      expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+      expect(res.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
       expect(res.headers['x-frame-options']).toBe('DENY');
       expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['cross-origin-resource-policy']).toBe('same-origin');
+      expect(res.headers['referrer-policy']).toBeUndefined();
       expect(res.headers['strict-transport-security']).toBeUndefined();
+    });
+
+    it("a page (HTML): helmet's document set — CSP default-src 'self' with frame-ancestors 'none', Referrer-Policy, opener policy", async () => {
+      const res = await app.http.get('/login');
+      expect(res.headers['content-type']).toMatch(/^text\/html/);
+      expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+      expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+      expect(res.headers['referrer-policy']).toBe('no-referrer');
+      expect(res.headers['cross-origin-opener-policy']).toBe('same-origin');
+      expect(res.headers['x-frame-options']).toBe('DENY');
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
     });
 
     it('HSTS when served over https (X-Forwarded-Proto from a trusted proxy)', async () => {
