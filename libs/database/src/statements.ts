@@ -12,7 +12,7 @@ const names = new Map<string, string>();
  * INSERT) and returns its rows. On PostgreSQL it goes to the pg pool as a named prepared
  * statement, so each connection parses and plans it once instead of on every request — for the
  * token lookup's join that is most of PostgreSQL's work. The name is derived from the text, so two
- * texts never share one. With DATABASE_PREPARED_STATEMENTS=false (a pooler that cannot keep
+ * texts never share one; pass constant texts (each distinct text stays prepared on every connection). With DATABASE_PREPARED_STATEMENTS=false (a pooler that cannot keep
  * prepared statements), and on PGlite, it runs through TypeORM like any other query: there the
  * query runner also holds PGlite's single connection for the statement.
  */

@@ -11,7 +11,10 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** Routes polled by probes and scrapers: their lines go out at debug so they don't drown the rest. */
 const QUIET_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
 
-/** Fastify options for request ids: take a well-formed X-Request-Id, else generate one. */
+/**
+ * Fastify options for request ids (a well-formed X-Request-Id, else a generated one) and for the
+ * per-request logger, which is made only when something logs through it.
+ */
 export function requestIdOptions(): Pick<FastifyServerOptions, 'genReqId' | 'requestIdHeader' | 'logController' | 'childLoggerFactory'> {
   return {
     requestIdHeader: false,
