@@ -55,11 +55,11 @@ class LazyRequestLogger {
   }
 
   isLevelEnabled(level: string): boolean {
-    return enabled(level, this.level);
+    return levelEnabled(level, this.level);
   }
 
   private write(level: LevelName, args: unknown[]): void {
-    if (!enabled(level, this.level)) return;
+    if (!levelEnabled(level, this.level)) return;
     (this.logger()[level] as (...a: unknown[]) => void)(...args);
   }
 
@@ -69,9 +69,12 @@ class LazyRequestLogger {
   }
 }
 
-function enabled(level: string, threshold: string): boolean {
+/**
+ * Whether a logger at `threshold` writes lines of `level`. 'silent' writes nothing; a threshold pino
+ * does not know (a custom logger's level) counts as writing everything.
+ */
+export function levelEnabled(level: string, threshold: string): boolean {
   const value = pino.levels.values[level];
   const limit = pino.levels.values[threshold];
-  // 'silent' has no numeric value in pino.levels: nothing is enabled then
   return value !== undefined && (limit === undefined ? threshold !== 'silent' : value >= limit);
 }

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { LogController } from 'fastify';
-import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
-import pino from 'pino';
-import { lazyChildLoggerFactory } from './lazy-request-logger';
+import type { FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
+import { lazyChildLoggerFactory, levelEnabled } from './lazy-request-logger';
 import { RequestContext, runWithRequestContext } from './request-context';
 
 // Accepted X-Request-Id values: short and log-safe, so a caller cannot forge log lines or flood them.
@@ -51,7 +50,7 @@ export function installRequestLogging(fastify: FastifyInstance): void {
     const route = routePattern(request);
     const level = QUIET_ROUTES.has(route) ? 'debug' : 'info';
     // Below LOG_LEVEL (warn in production) the line would be dropped: do not build it.
-    if (!levelEnabled(fastify.log, level)) return done();
+    if (!levelEnabled(level, fastify.log.level)) return done();
     const clientId = request.registeredClient?.clientId ?? request[CONTEXT]?.clientId;
     // Through the server's logger with the request id in the line, so that request.log (made on
     // first use, lazy-request-logger.ts) is not made for every request just for this line.
@@ -66,12 +65,6 @@ export function installRequestLogging(fastify: FastifyInstance): void {
     fastify.log[level](line, 'request completed');
     done();
   });
-}
-
-/** Whether `log` writes lines of `level`; an unknown threshold (a custom logger) counts as yes. */
-function levelEnabled(log: FastifyBaseLogger, level: 'debug' | 'info'): boolean {
-  const threshold = pino.levels.values[log.level];
-  return threshold === undefined || threshold <= pino.levels.values[level];
 }
 
 /** The route as registered (`/register/:clientId`); unmatched requests share one label. */
