@@ -57,7 +57,7 @@ const STARTUP_TIMEOUT_MS = 60_000;
 const HTTP_TIMEOUT_MS = 10_000;
 const SERVER_SHUTDOWN_GRACE_SECONDS = 10; // SHUTDOWN_GRACE_SECONDS given to the server
 const CHILD_EXIT_TIMEOUT_MS = (SERVER_SHUTDOWN_GRACE_SECONDS + 5) * 1000;
-const DRAIN_TIMEOUT_MS = 60_000; // background jobs (audit writes) must finish before the next scenario
+const DRAIN_TIMEOUT_MS = 60_000; // background jobs (the worker pool's queue) must finish before the next scenario
 const RAISED_RATE_LIMIT = '999999/1';
 const MAX_LATENCY_SAMPLES = 5_000_000; // bounds memory: ~40 MB of doubles at most
 const LOG_TAIL_LINES = 40;
@@ -985,7 +985,7 @@ function buildReport(results, machine, scenarios) {
   }
   lines.push('');
   lines.push(
-    'Background jobs are the work the server queues off the request path (audit records), read from its /metrics: ' +
+    'Background jobs are the work the server queues off the request path in its background worker pool, read from its /metrics: ' +
       'a backlog left at the end of a run is work the req/s above did not pay for; the runner waits for it to drain ' +
       'before the next scenario starts.',
   );
