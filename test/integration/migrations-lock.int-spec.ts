@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { loadConfig } from '@app/config';
-import { dataSourceOptions, MIGRATIONS, runMigrationsExclusively } from '@app/database';
+import { dataSourceOptions, MIGRATION_LOCK, MIGRATIONS, runMigrationsExclusively } from '@app/database';
 import { DataSource } from 'typeorm';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { startThrowawayPostgres, ThrowawayPostgres } from '../support/throwaway-postgres';
@@ -30,7 +30,14 @@ describe('Issue 4 several instances: migrations under an advisory lock', () => {
       await Promise.all(instances.map((dataSource) => runMigrationsExclusively(dataSource, 'postgres')));
       const applied: { name: string }[] = await instances[0].query('SELECT name FROM migrations ORDER BY id');
       expect(applied.map((row) => row.name)).toEqual(MIGRATIONS.map((migration) => migration.name));
-      expect(await instances[1].query(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory'`)).toEqual([{ n: 0 }]);
+      // Only this database's migration lock: other test files on the same server hold their own advisory locks.
+      const held = await instances[1].query(
+        `SELECT count(*)::int AS n FROM pg_locks
+          WHERE locktype = 'advisory' AND classid = $1 AND objid = $2 AND objsubid = 2
+            AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+        [...MIGRATION_LOCK],
+      );
+      expect(held).toEqual([{ n: 0 }]);
     } finally {
       await Promise.all(instances.map((dataSource) => dataSource.destroy()));
     }
