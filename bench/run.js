@@ -907,6 +907,13 @@ function selectScenarios(all) {
 
 // ─── report ─────────────────────────────────────────────────────────────────────────────────────
 
+/** Two decimals, or three where two would round a miss up to its target (0.4976 → 0.498, not 0.50). */
+function ratioText(ratio, target) {
+  if (!Number.isFinite(ratio)) return '—';
+  const short = ratio.toFixed(2);
+  return target !== undefined && ratio < target && Number(short) >= target ? ratio.toFixed(3) : short;
+}
+
 function fixed(value, digits) {
   return Number.isFinite(value) ? value.toFixed(digits) : '—';
 }
@@ -934,17 +941,17 @@ function buildReport(results, machine, scenarios) {
         verdict = 'n/a';
       } else if (ratio >= result.target) {
         verdict = 'yes';
-        met.push(`${result.name} ${ratio.toFixed(2)} ≥ ${result.target.toFixed(2)}`);
+        met.push(`${result.name} ${ratioText(ratio, result.target)} ≥ ${result.target.toFixed(2)}`);
       } else {
         verdict = '**NO**';
-        missed.push(`${result.name} ${ratio.toFixed(2)} < ${result.target.toFixed(2)}`);
+        missed.push(`${result.name} ${ratioText(ratio, result.target)} < ${result.target.toFixed(2)}`);
       }
     } else if (!result.valid) {
       verdict = '**INVALID**';
     }
     rows.push(
       `| ${labels[key]} | ${fixed(result.requestsPerSecond, 0)} | ${fixed(result.p50, 2)} | ${fixed(result.p99, 2)} | ` +
-        `${floor ? fixed(floor.requestsPerSecond, 0) : '—'} | ${floor ? fixed(ratio, 2) : '—'} | ` +
+        `${floor ? fixed(floor.requestsPerSecond, 0) : '—'} | ${floor ? ratioText(ratio, result.target) : '—'} | ` +
         `${result.target === undefined ? '—' : `≥ ${result.target.toFixed(2)}`} | ${verdict} |`,
     );
   }
