@@ -3,6 +3,7 @@ import { runCli } from '../../../apps/oauth-server/src/cli/run-cli';
 import { SweeperService } from '../../../apps/oauth-server/src/maintenance/sweeper.service';
 import { createTestApp, RegisteredClient, TestApp } from '../../support/test-app';
 import { tokenRequest } from '../../support/token-helpers';
+import { waitFor } from '../../support/wait-for';
 
 const aService = { grant_types: ['client_credentials'], response_types: [], redirect_uris: [], scope: 'email' };
 
@@ -27,7 +28,7 @@ describe('Issue 5: client lifecycle — secret rotation, never-used clients, the
   /** Background audit writes of the server's own pool, finished (CLI contexts drain theirs on close). */
   async function auditWritten(): Promise<void> {
     const pool = app.app.get(WorkerPoolService);
-    for (let i = 0; i < 200 && (pool.stats().queued > 0 || pool.stats().running > 0); i += 1) await new Promise((r) => setTimeout(r, 10));
+    await waitFor(() => pool.stats().queued === 0 && pool.stats().running === 0);
   }
 
   it('clients:rotate-secret: new secret printed once; old one works during the grace period, then not; RAT untouched', async () => {
