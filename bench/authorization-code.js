@@ -257,6 +257,8 @@ async function prepare({ server, databaseUrl, tokenHashKey, registerPool, settin
 
 function defineScenarios({ server, floor, state }) {
   const common = { expected: 200, authorizationCode: true };
+  // Every scenario runs `once` in each of the workers, over and over, for the measured duration.
+  const repeat = (once) => ({ duration }) => drive({ duration, workers: config.workers, state, once });
   return [
     {
       ...common,
@@ -265,22 +267,16 @@ function defineScenarios({ server, floor, state }) {
       label: `floor: bcrypt (cost ${config.bcryptCost}) + 7 single-row statements — \`POST /floor/authorization-code\``,
       isFloor: true,
       origin: floor.origin,
-      drive: ({ duration }) =>
-        drive({
-          duration,
-          workers: config.workers,
-          state,
-          once: async (worker) => {
-            const response = await fetch(`${floor.origin}/floor/authorization-code`, {
-              method: 'POST',
-              headers: { 'content-type': 'application/json' },
-              body: JSON.stringify({ username: `floor${worker}`, password: PASSWORD, client_id: 'floor-client' }),
-              signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
-            });
-            const text = await response.text();
-            if (response.status !== 200) throw new StepError('floor', response.status, text.slice(0, 200));
-          },
-        }),
+      drive: repeat(async (worker) => {
+        const response = await fetch(`${floor.origin}/floor/authorization-code`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ username: `floor${worker}`, password: PASSWORD, client_id: 'floor-client' }),
+          signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
+        });
+        const text = await response.text();
+        if (response.status !== 200) throw new StepError('floor', response.status, text.slice(0, 200));
+      }),
     },
     {
       ...common,
@@ -289,22 +285,16 @@ function defineScenarios({ server, floor, state }) {
       label: 'authorization code, first-time consent — authorize → login → consent → `POST /token` (exchanges/s)',
       floorKey: 'floor-authorization-code',
       origin: server.origin,
-      drive: ({ duration }) =>
-        drive({
-          duration,
-          workers: config.workers,
-          state,
-          once: async (worker) => {
-            const index = context.nextClient[worker];
-            if (index >= config.maxPerWorker) {
-              const error = new StepError('client-pool-exhausted', 0, 'raise BENCH_AUTHCODE_MAX_PER_WORKER');
-              error.stop = true; // this worker stops; the scenario is INVALID
-              throw error;
-            }
-            context.nextClient[worker] = index + 1;
-            await exchange(server.origin, context.users[worker], context.clients[index], true);
-          },
-        }),
+      drive: repeat(async (worker) => {
+        const index = context.nextClient[worker];
+        if (index >= config.maxPerWorker) {
+          const error = new StepError('client-pool-exhausted', 0, 'raise BENCH_AUTHCODE_MAX_PER_WORKER');
+          error.stop = true; // this worker stops; the scenario is INVALID
+          throw error;
+        }
+        context.nextClient[worker] = index + 1;
+        await exchange(server.origin, context.users[worker], context.clients[index], true);
+      }),
     },
     {
       ...common,
@@ -313,8 +303,7 @@ function defineScenarios({ server, floor, state }) {
       label: 'authorization code, remembered consent — authorize → login → `POST /token` (exchanges/s)',
       floorKey: 'floor-authorization-code',
       origin: server.origin,
-      drive: ({ duration }) =>
-        drive({ duration, workers: config.workers, state, once: (worker) => exchange(server.origin, context.users[worker], context.remembered, false) }),
+      drive: repeat((worker) => exchange(server.origin, context.users[worker], context.remembered, false)),
     },
   ];
 }
