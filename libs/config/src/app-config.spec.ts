@@ -1,4 +1,5 @@
-import { InvalidConfigurationError } from './environment-variables';
+import { getMetadataStorage } from 'class-validator';
+import { EnvironmentVariables, InvalidConfigurationError, SECRET_VARIABLES } from './environment-variables';
 import { issuerUrl, loadConfig } from './app-config';
 
 describe('configuration', () => {
@@ -34,6 +35,32 @@ describe('configuration', () => {
     expect(load).toThrow(/PORT="abc"/);
     expect(load).toThrow(/REGISTRATION_TOKEN_ROTATION="sometimes"/);
     expect(load).toThrow(/ISSUER=/);
+  });
+
+  describe('secret settings are never repeated in a start-up error', () => {
+    const names = [
+      ...new Set(getMetadataStorage().getTargetValidationMetadatas(EnvironmentVariables, '', true, false).map((rule) => rule.propertyName)),
+    ];
+    const notSecret = new Set(['RATE_LIMIT_TOKEN']); // the rate limit of /token, e.g. 300/60
+    const secretLooking = names.filter((name) => /(^|_)(KEY|TOKEN|SECRET|PASSWORD|URL)$/.test(name) && !notSecret.has(name));
+
+    it('every variable named like a secret is on the secret list', () => {
+      expect(secretLooking).toEqual(expect.arrayContaining(['DATABASE_URL', 'TOKEN_HASH_KEY', 'OAUTH_KEY_ENCRYPTION_KEY']));
+      expect(secretLooking.filter((name) => !SECRET_VARIABLES.has(name))).toEqual([]);
+    });
+
+    it.each([...SECRET_VARIABLES])('%s: an invalid value is named but its value is hidden', (name) => {
+      expect(names).toContain(name); // the list names real settings
+      const value = 'SECRET-VALUE-7f3a too short';
+      let message = '';
+      try {
+        loadConfig({ [name]: value });
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).toContain(`${name}=(value hidden)`);
+      expect(message).not.toContain('SECRET-VALUE');
+    });
   });
 
   it('protected registration no longer needs a static token: operators mint initial access tokens (iat:mint)', () => {

@@ -18,8 +18,18 @@ export const REGISTRATION_MODES = ['open', 'protected'] as const;
 export const TOKEN_ROTATIONS = ['never', 'on-update', 'on-every-use'] as const;
 const TEN_YEARS_SECONDS = 10 * 365 * 24 * 3600;
 
-/** Values never repeated in a start-up error: they may be real secrets (or carry a password). */
-const SECRET_VARIABLES = new Set(['DATABASE_URL', 'REGISTRATION_INITIAL_ACCESS_TOKEN', 'TOKEN_HASH_KEY']);
+/**
+ * Values never repeated in a start-up error: they may be real secrets (or carry a password).
+ * app-config.spec.ts fails if a variable named like a secret (…_KEY, …_TOKEN, …_SECRET, …_PASSWORD,
+ * …_URL) is missing here.
+ */
+export const SECRET_VARIABLES: ReadonlySet<string> = new Set([
+  'DATABASE_URL',
+  'REDIS_URL',
+  'REGISTRATION_INITIAL_ACCESS_TOKEN',
+  'TOKEN_HASH_KEY',
+  'OAUTH_KEY_ENCRYPTION_KEY',
+]);
 /** `<max>/<window seconds>`, e.g. `20/60`: at most 20 requests per client address per minute. */
 export const RATE_LIMIT_FORMAT = /^\d{1,6}\/\d{1,6}$/;
 const RATE_LIMIT_MESSAGE = 'must be <max requests>/<window seconds>, e.g. 20/60';
@@ -172,6 +182,12 @@ export class EnvironmentVariables {
 
   @IsOptional() @IsInt() @Min(1) @Max(86400)
   LOGIN_THROTTLE_WINDOW_SECONDS?: number;
+
+  @IsOptional() @IsInt() @Min(1) @Max(10_000)
+  LOGIN_THROTTLE_MAX_FAILURES_PER_USERNAME?: number;
+
+  @IsOptional() @IsInt() @Min(1) @Max(10_000)
+  LOGIN_PASSWORD_CHECK_MAX_PENDING?: number;
 
   @IsOptional() @IsInt() @Min(60) @Max(7 * 86400)
   SESSION_IDLE_TTL_SECONDS?: number;
