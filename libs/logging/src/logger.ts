@@ -1,11 +1,13 @@
 import type { LoggerService } from '@nestjs/common';
 import pino, { Logger, LoggerOptions } from 'pino';
 import type { LogLevel } from '@app/config';
+import { serializeError } from './error-serializer';
 import { currentRequestContext } from './request-context';
 
 /**
  * Fields that carry secrets wherever they appear: RFC 6749 codes and tokens, RFC 7636 verifiers,
- * RFC 7591/7592 client secrets and registration/initial access tokens, passwords, credentials.
+ * RFC 7591/7592 client secrets and registration/initial access tokens, passwords, credentials, and
+ * the CSRF field of the login and consent forms (the same value as its cookie).
  */
 export const SECRET_FIELDS = [
   'client_secret',
@@ -22,6 +24,7 @@ export const SECRET_FIELDS = [
   'token',
   'authorization',
   'cookie',
+  'csrf_token',
 ];
 
 /**
@@ -37,12 +40,31 @@ export const REDACTED_PATHS = [
   'headers.cookie',
   'headers["set-cookie"]',
   ...SECRET_FIELDS.flatMap((field) => [field, `*.${field}`, `*.*.${field}`]),
+  // Named so that pino gives censor() the whole path under these keys (under `*` it gets only the
+  // tail), and censor() keeps the error code there.
+  'err.code',
+  'error.code',
 ];
+
+/** Fields that hold an error: the `code` inside one is diagnostics, not a secret. */
+const ERROR_FIELDS = new Set(['err', 'error', 'cause', 'aggregateErrors']);
+
+/**
+ * What replaces a redacted value. `code` is the RFC 6749 §4.1.2 authorization code wherever it is
+ * a field of a request, but inside an error it is Node's or PostgreSQL's error code (ECONNREFUSED,
+ * 23505), which an operator needs: logger.spec.ts checks both.
+ */
+export function censor(value: unknown, path: string[]): unknown {
+  if (path[path.length - 1] === 'code' && path.length > 1 && ERROR_FIELDS.has(path[path.length - 2])) return value;
+  return '[redacted]';
+}
 
 export function loggerOptions(options: { level: LogLevel; format: 'json' | 'pretty' }): LoggerOptions {
   return {
     level: options.level,
-    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    redact: { paths: REDACTED_PATHS, censor },
+    // Database errors without their parameters (error-serializer.ts); Fastify keeps this one too.
+    serializers: { err: serializeError },
   };
 }
 

@@ -46,6 +46,15 @@ export function installRequestLogging(fastify: FastifyInstance): void {
     request[CONTEXT] = context; // onResponse runs outside the async context
     runWithRequestContext(context, done);
   });
+  // LOG_LEVEL=debug: what a request carried, for tracing a client's mistake. Its headers and body
+  // hold every kind of secret (Authorization, Cookie, client_secret, code, password…): the redaction
+  // paths of logger.ts replace them, which test/e2e/operations/log-redaction.e2e-spec.ts proves.
+  fastify.addHook('preHandler', (request: LoggedRequest, _reply, done) => {
+    if (levelEnabled('debug', fastify.log.level)) {
+      fastify.log.debug({ reqId: request.id, method: request.method, route: routePattern(request), headers: request.headers, body: request.body }, 'request received');
+    }
+    done();
+  });
   fastify.addHook('onResponse', (request: LoggedRequest, reply: FastifyReply, done) => {
     const route = routePattern(request);
     const level = QUIET_ROUTES.has(route) ? 'debug' : 'info';

@@ -148,13 +148,18 @@ describe('Issue 4 logging: one line per request, request ids, redaction', () => 
     const before = logs.lines.length;
     await app.dataSource.query('ALTER TABLE clients RENAME TO clients_away');
     try {
-      const res = await app.http.post('/register').send(aClient());
+      const res = await app.http.post('/register').send(aClient({ client_name: 'PARAMETER-client-name' }));
       expect(res.status).toBe(500);
       expect(res.body).toEqual({ error: 'server_error', error_description: expect.any(String) });
       expect(res.text).not.toMatch(/clients|at \w+ \(|\.ts:/);
       const errors = logs.records().slice(before).filter((record) => record.level === 50);
       expect(errors).toHaveLength(1);
       expect(JSON.stringify(errors[0])).toMatch(/"stack":/);
+      // The failed statement and PostgreSQL's code (42P01 undefined_table), never its parameters:
+      // the new client's metadata, secret hash and address (error-serializer.ts).
+      expect(errors[0].err).toMatchObject({ type: 'QueryFailedError', code: '42P01', query: expect.stringContaining('clients') });
+      expect(errors[0].err).not.toHaveProperty('parameters');
+      expect(JSON.stringify(errors[0])).not.toContain('PARAMETER-client-name');
     } finally {
       await app.dataSource.query('ALTER TABLE clients_away RENAME TO clients');
     }

@@ -4,6 +4,7 @@ import { RegistrationPolicies1764220000000 } from './1764220000000-registration-
 import { CreateAuditEvents1764230000000 } from './1764230000000-create-audit-events';
 import { PartialRegistrationIndexes1764240000000 } from './1764240000000-partial-registration-indexes';
 import { RegistrationTokenHashKey1764250000000 } from './1764250000000-registration-token-hash-key';
+import { IntrospectionAndKeyRevocation1764340000000 } from './1764340000000-introspection-and-key-revocation';
 
 /** Every migration in order; the server, ormconfig.ts and the tests all run this list. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   CreateAuditEvents1764230000000,
   PartialRegistrationIndexes1764240000000,
   RegistrationTokenHashKey1764250000000,
+  IntrospectionAndKeyRevocation1764340000000,
 ];
