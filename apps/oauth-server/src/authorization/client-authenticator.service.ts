@@ -3,10 +3,16 @@ import { InvalidClientError, InvalidRequestError } from '@app/oauth-errors';
 import { Injectable, Logger } from '@nestjs/common';
 import { ClientLookupService, RegisteredClient } from '../clients/client-lookup.service';
 
+/**
+ * RFC 6749 §2.3.1: where client credentials may come from — the Authorization header, or the
+ * client_id and client_secret body parameters. Nothing else in the body (a form field named
+ * "authorization" above all) is ever read as a credential.
+ */
 export interface ClientCredentials {
-  authorization: string | string[] | undefined;
-  client_id?: unknown;
-  client_secret?: unknown;
+  /** The request's Authorization header, and only that. */
+  header: string | string[] | undefined;
+  /** The form body; only its client_id and client_secret are read. */
+  body: { client_id?: unknown; client_secret?: unknown };
 }
 
 /**
@@ -27,9 +33,9 @@ export class ClientAuthenticator {
   }
 
   private async identify(credentials: ClientCredentials): Promise<RegisteredClient> {
-    const basic = parseBasic(credentials.authorization);
-    const bodyId = credentials.client_id;
-    const bodySecret = credentials.client_secret;
+    const basic = parseBasic(credentials.header);
+    const bodyId = credentials.body.client_id;
+    const bodySecret = credentials.body.client_secret;
     if (bodyId !== undefined && typeof bodyId !== 'string') throw new InvalidRequestError('client_id must not be repeated');
     if (bodySecret !== undefined && typeof bodySecret !== 'string') throw new InvalidRequestError('client_secret must not be repeated');
 

@@ -3,7 +3,7 @@ import { Body, Controller, Header, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { ApiTokenErrorResponses } from './dto/token-errors.decorator';
-import { ClientAuthenticator } from './client-authenticator.service';
+import { ClientAuthenticator, ClientCredentials } from './client-authenticator.service';
 import { IntrospectionResponseDto, TokenOnlyRequestDto, TokenRequestDto, TokenResponseDto } from './dto/token.dto';
 import { TokenResponse } from './token-issuer.service';
 import { IntrospectionResponse, stringParam, TokenParams, TokenService } from './token.service';
@@ -28,10 +28,10 @@ export class TokenController {
   @ApiConsumes('application/x-www-form-urlencoded')
   @ApiBody({ type: TokenRequestDto })
   @ApiOkResponse({ description: 'RFC 6749 §5.1 Successful Response', type: TokenResponseDto })
-  @ApiTokenErrorResponses()
+  @ApiTokenErrorResponses('token')
   async token(@Req() request: FormRequest, @Body() body: unknown): Promise<TokenResponse> {
     const params = formBody(request, body);
-    const client = await this.authenticator.authenticate({ authorization: request.headers.authorization, ...params });
+    const client = await this.authenticator.authenticate(credentialsOf(request, params));
     return this.tokens.exchange(client, params);
   }
 
@@ -42,10 +42,10 @@ export class TokenController {
   @ApiConsumes('application/x-www-form-urlencoded')
   @ApiBody({ type: TokenOnlyRequestDto })
   @ApiOkResponse({ description: 'RFC 7009 §2.2: 200 whether or not the token was known' })
-  @ApiTokenErrorResponses()
+  @ApiTokenErrorResponses('revoke')
   async revoke(@Req() request: FormRequest, @Body() body: unknown): Promise<void> {
     const params = formBody(request, body);
-    const client = await this.authenticator.authenticate({ authorization: request.headers.authorization, ...params });
+    const client = await this.authenticator.authenticate(credentialsOf(request, params));
     const token = stringParam(params, 'token');
     if (token === undefined) throw new InvalidRequestError('token is missing');
     await this.tokens.revoke(client, token);
@@ -59,16 +59,25 @@ export class TokenController {
   @ApiConsumes('application/x-www-form-urlencoded')
   @ApiBody({ type: TokenOnlyRequestDto })
   @ApiOkResponse({ description: 'RFC 7662 §2.2 Introspection Response', type: IntrospectionResponseDto })
-  @ApiTokenErrorResponses()
+  @ApiTokenErrorResponses('introspect')
   async introspect(@Req() request: FormRequest, @Body() body: unknown): Promise<IntrospectionResponse> {
     const params = formBody(request, body);
-    const client = await this.authenticator.authenticate({ authorization: request.headers.authorization, ...params });
+    const client = await this.authenticator.authenticate(credentialsOf(request, params));
     // RFC 7662 §2.1 / §4: only authorized callers; a public client proves nothing about itself
     if (!client.confidential) throw new InvalidClientError('introspection requires client authentication');
     const token = stringParam(params, 'token');
     if (token === undefined) throw new InvalidRequestError('token is missing');
-    return this.tokens.introspect(token);
+    return this.tokens.introspect(client, token);
   }
+}
+
+/**
+ * RFC 6749 §2.3.1: client credentials come from the Authorization header or the client_id and
+ * client_secret body parameters, never from another form field: a body field named "authorization"
+ * must not stand in for the header (test/e2e/rfc6749/client-authentication.e2e-spec.ts).
+ */
+function credentialsOf(request: FastifyRequest, params: TokenParams): ClientCredentials {
+  return { header: request.headers.authorization, body: { client_id: params.client_id, client_secret: params.client_secret } };
 }
 
 /** RFC 6749 §3.2: parameters are application/x-www-form-urlencoded in the body. */

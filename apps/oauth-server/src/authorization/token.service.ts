@@ -153,12 +153,19 @@ export class TokenService {
     this.logger.log({ client_id: client.clientId }, 'access token revoked');
   }
 
-  /** RFC 7662 §2.2: active with its metadata, or just { active: false }. */
-  async introspect(token: string): Promise<IntrospectionResponse> {
+  /**
+   * RFC 7662 §2.2: active with its metadata, or just { active: false }. RFC 7662 §2.1 / §4: the
+   * caller sees only tokens issued to itself, unless the operator made it a resource server allowed
+   * to introspect (`clients:allow-introspection`); another client's token answers { active: false },
+   * exactly like an unknown one, so the answer tells the caller nothing about it.
+   */
+  async introspect(caller: RegisteredClient, token: string): Promise<IntrospectionResponse> {
+    const visible = (owner: string) => owner === caller.clientId || caller.introspectionAllowed === true;
     const refresh = await this.tokens.findRefreshToken(await this.hasher.hash(token));
     if (refresh) {
       const live = refresh.revokedAt === null && refresh.usedAt === null && refresh.expiresAt.getTime() > Date.now();
-      if (!live) return { active: false };
+      // RFC 7662 §4: no token metadata for a caller the token was not issued to
+      if (!live || !visible(refresh.clientId)) return { active: false };
       return {
         active: true,
         scope: refresh.scope,
@@ -171,7 +178,8 @@ export class TokenService {
       };
     }
     const claims = await this.issuer.verifyAccessToken(token);
-    if (!claims) return { active: false };
+    // RFC 7662 §4: no token metadata for a caller the token was not issued to
+    if (!claims || !visible(claims.client_id)) return { active: false };
     return {
       active: true,
       scope: claims.scope,

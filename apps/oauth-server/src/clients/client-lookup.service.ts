@@ -9,6 +9,8 @@ export interface RegisteredClient {
   clientId: string;
   confidential: boolean;
   metadata: ClientMetadata;
+  /** RFC 7662 §4: may introspect tokens issued to other clients (`clients:allow-introspection`). */
+  introspectionAllowed?: boolean;
 }
 
 /** What other modules may ask of the clients module: find a client, authenticate a client. */
@@ -49,5 +51,10 @@ export class ClientLookupService {
 }
 
 function toRegisteredClient(client: Client): RegisteredClient {
-  return { clientId: client.clientId, confidential: client.secretHash !== null, metadata: client.metadata };
+  return {
+    clientId: client.clientId,
+    confidential: client.secretHash !== null,
+    metadata: client.metadata,
+    introspectionAllowed: client.introspectionAllowed === true,
+  };
 }

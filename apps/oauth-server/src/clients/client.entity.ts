@@ -58,4 +58,8 @@ export class Client {
 
   @Column({ name: 'previous_secret_expires_at', type: 'timestamptz', nullable: true })
   previousSecretExpiresAt?: Date | null;
+
+  /** RFC 7662 §2.1 / §4: a resource server the operator allows to introspect other clients' tokens. */
+  @Column({ name: 'introspection_allowed', type: 'boolean', default: false })
+  introspectionAllowed?: boolean;
 }

@@ -190,6 +190,11 @@ export class ClientsRepository {
     const result = await this.clients.update({ clientId }, { selfService, updatedAt: new Date() });
     return (result.affected ?? 0) > 0;
   }
+
+  async setIntrospectionAllowed(clientId: string, introspectionAllowed: boolean): Promise<boolean> {
+    const result = await this.clients.update({ clientId }, { introspectionAllowed, updatedAt: new Date() });
+    return (result.affected ?? 0) > 0;
+  }
 }
 
 

@@ -271,6 +271,14 @@ export class ClientsService {
     return changed;
   }
 
+  /** RFC 7662 §4: whether the client may introspect tokens issued to other clients (operator CLI). */
+  async setIntrospectionAllowed(clientId: string, allowed: boolean): Promise<boolean> {
+    const changed = await this.clients.setIntrospectionAllowed(clientId, allowed);
+    if (changed) this.logger.log({ client_id: clientId, introspection_allowed: allowed }, 'client introspection permission changed');
+    if (changed) this.audit.record({ event: 'client.introspection_changed', clientId, actor: 'operator', details: { introspection_allowed: allowed } });
+    return changed;
+  }
+
   /** Operator view: newest clients first. */
   listClients(limit = 100): Promise<Client[]> {
     return this.clients.list(limit);
