@@ -73,6 +73,10 @@ export interface AppConfig {
     readonly demoUser: boolean;
     readonly throttleMaxFailures: number;
     readonly throttleWindowSeconds: number;
+    /** Failures per username from all addresses together in one window (a second throttle key). */
+    readonly throttleMaxFailuresPerUsername: number;
+    /** Password checks running + queued per instance; beyond it a login is refused with 503 at once. */
+    readonly passwordCheckMaxPending: number;
     readonly sessionIdleTtlSeconds: number;
     readonly sessionAbsoluteTtlSeconds: number;
   };
@@ -98,6 +102,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const port = vars.PORT ?? 3000;
   const mode = (vars.REGISTRATION_MODE ?? 'open') as RegistrationMode;
   const migrationsRun = vars.DATABASE_MIGRATIONS_RUN !== 'false';
+  const cpuSize = vars.WORKER_POOL_CPU_SIZE ?? Math.max(1, availableParallelism() - 1);
   const database: DatabaseConfig = vars.DATABASE_URL
     ? {
         kind: 'postgres',
@@ -122,7 +127,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       size: vars.WORKER_POOL_SIZE ?? 4,
       queueLength: vars.WORKER_POOL_QUEUE_LENGTH ?? 1000,
       jobTimeoutSeconds: vars.WORKER_POOL_JOB_TIMEOUT_SECONDS ?? 30,
-      cpuSize: vars.WORKER_POOL_CPU_SIZE ?? Math.max(1, availableParallelism() - 1),
+      cpuSize,
     },
     maintenance: { sweepIntervalSeconds: vars.SWEEPER_INTERVAL_SECONDS ?? 300 },
     shutdown: { graceSeconds: vars.SHUTDOWN_GRACE_SECONDS ?? 25 },
@@ -160,6 +165,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       demoUser: vars.LOGIN_DEMO_USER === 'true',
       throttleMaxFailures: vars.LOGIN_THROTTLE_MAX_FAILURES ?? 5,
       throttleWindowSeconds: vars.LOGIN_THROTTLE_WINDOW_SECONDS ?? 900,
+      throttleMaxFailuresPerUsername: vars.LOGIN_THROTTLE_MAX_FAILURES_PER_USERNAME ?? 20,
+      passwordCheckMaxPending: vars.LOGIN_PASSWORD_CHECK_MAX_PENDING ?? 4 * cpuSize,
       sessionIdleTtlSeconds: vars.SESSION_IDLE_TTL_SECONDS ?? 1800,
       sessionAbsoluteTtlSeconds: vars.SESSION_ABSOLUTE_TTL_SECONDS ?? 12 * 3600,
     },

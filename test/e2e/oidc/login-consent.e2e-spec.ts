@@ -55,8 +55,11 @@ describe('Login, sessions and consent (OIDC Core §3.1.2.3–3.1.2.4)', () => {
       const locked = await browser.login('/login', 'alice');
       expect(locked.status).toBe(429);
       expect(locked.text).toContain('Too many failed attempts');
-      const rows = await app.dataSource.query('SELECT failures FROM login_throttle');
-      expect(rows).toEqual([{ failures: 3 }]);
+      // Two keys, both HMACs: username + address counted all 4 attempts (each taken before its
+      // password check); the username alone only the 3 that reached the password check.
+      const rows = await app.dataSource.query('SELECT key_hash, failures FROM login_throttle ORDER BY failures');
+      expect(rows.map((row: { failures: number }) => row.failures)).toEqual([3, 4]);
+      for (const row of rows) expect(row.key_hash).toMatch(/^[0-9a-f]{64}$/);
     });
 
     it('a new session id after login (no fixation) and logout ends the session', async () => {

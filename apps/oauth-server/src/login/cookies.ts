@@ -13,3 +13,11 @@ export function cookiePolicy(config: Pick<AppConfig, 'issuer'>): { prefix: strin
     options: { httpOnly: true, sameSite: 'lax', secure, path: '/' },
   };
 }
+
+/** The login session cookie (SessionsService); CSRF tokens are bound to its value (CsrfService). */
+export function sessionCookieName(config: Pick<AppConfig, 'issuer'>): string {
+  return `${cookiePolicy(config).prefix}tessera_session`;
+}
+
+/** Session ids longer than this are never looked up (a session id is 43 characters). */
+export const MAX_SESSION_ID_LENGTH = 100;

@@ -17,6 +17,7 @@ interface LoginForm {
 // One message for an unknown user and a wrong password: the page never tells which usernames exist.
 const INVALID = 'The username or password is incorrect.';
 const THROTTLED = 'Too many failed attempts. Please wait a few minutes and try again.';
+const BUSY = 'The server is busy checking other sign-ins. Please try again in a moment.';
 
 /** The HTML login and logout pages (described in docs/authorization-code-flow.md, not in Swagger). */
 @ApiExcludeController()
@@ -43,6 +44,11 @@ export class LoginController {
     const password = typeof form.password === 'string' ? form.password : '';
     if (!username || !password) return this.render(request, reply, 400, { returnTo, username, error: INVALID });
     const outcome = await this.login.attempt(username, password, request.ip);
+    if (!outcome.ok && outcome.reason === 'busy') {
+      // RFC 9110 §15.6.4 503 with §10.2.3 Retry-After: refused at once instead of queued for seconds.
+      reply.header('Retry-After', String(outcome.retryAfterSeconds));
+      return this.render(request, reply, 503, { returnTo, username, error: BUSY });
+    }
     if (!outcome.ok) {
       const throttled = outcome.reason === 'throttled';
       return this.render(request, reply, throttled ? 429 : 401, { returnTo, username, error: throttled ? THROTTLED : INVALID });

@@ -3,7 +3,7 @@ import { randomToken } from '@app/crypto';
 import { SecretHasher } from '@app/hashing';
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { cookiePolicy } from './cookies';
+import { cookiePolicy, MAX_SESSION_ID_LENGTH, sessionCookieName } from './cookies';
 import { SessionsRepository } from './sessions.repository';
 
 /** What other modules see of a login session. */
@@ -27,15 +27,14 @@ export class SessionsService {
     private readonly hasher: SecretHasher,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    const policy = cookiePolicy(config);
-    this.cookieName = `${policy.prefix}tessera_session`;
-    this.cookieOptions = policy.options;
+    this.cookieName = sessionCookieName(config);
+    this.cookieOptions = cookiePolicy(config).options;
   }
 
   /** The live session of the request (its idle clock reset), or null. */
   async current(request: FastifyRequest): Promise<CurrentSession | null> {
     const id = request.cookies?.[this.cookieName];
-    if (!id || id.length > 100) return null;
+    if (!id || id.length > MAX_SESSION_ID_LENGTH) return null;
     const session = await this.sessions.touch(await this.hasher.hash(id), this.config.login.sessionIdleTtlSeconds);
     return session ? { userId: session.userId, authTime: session.authTime } : null;
   }
@@ -63,7 +62,7 @@ export class SessionsService {
 
   async end(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const id = request.cookies?.[this.cookieName];
-    if (id && id.length <= 100) await this.sessions.delete(await this.hasher.hash(id));
+    if (id && id.length <= MAX_SESSION_ID_LENGTH) await this.sessions.delete(await this.hasher.hash(id));
     if (id) reply.clearCookie(this.cookieName, this.cookieOptions);
   }
 }
