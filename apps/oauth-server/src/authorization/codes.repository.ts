@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { EntityManager, IsNull, Repository } from 'typeorm';
 import { AuthorizationCode } from './authorization-code.entity';
 
 /** The only file that touches authorization_codes. */
@@ -12,52 +12,30 @@ export class CodesRepository {
     await this.codes.insert(code);
   }
 
+  find(codeHash: string): Promise<AuthorizationCode | null> {
+    return this.codes.findOneBy({ codeHash });
+  }
+
   /**
-   * Marks the code used and returns it, atomically: of two concurrent redemptions exactly one gets
-   * the row. `replayed` is the code when it exists but was used before.
+   * RFC 6749 §4.1.2 single use: marks the code used, in `manager`'s transaction (the one that stores
+   * its tokens, under the family's lock); false when it was used before. Of two concurrent
+   * redemptions exactly one gets true.
    */
-  async consume(codeHash: string): Promise<{ code: AuthorizationCode | null; replayed: AuthorizationCode | null }> {
-    const result = await this.codes
-      .createQueryBuilder()
-      .update()
-      .set({ usedAt: () => 'now()' })
-      .where('code_hash = :codeHash AND used_at IS NULL', { codeHash })
-      .returning('*')
-      .execute();
-    const row = (result.raw as CodeRow[])[0];
-    if (row) return { code: fromRow(row), replayed: null };
-    return { code: null, replayed: await this.codes.findOneBy({ codeHash }) };
+  async claim(manager: EntityManager, codeHash: string): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `UPDATE authorization_codes SET used_at = now() WHERE code_hash = $1 AND used_at IS NULL RETURNING code_hash`,
+      [codeHash],
+    );
+    return rowCount(rows) === 1;
+  }
+
+  /** Uses the code up without issuing anything: a redemption that failed a check gets no second try. */
+  async burn(codeHash: string): Promise<void> {
+    await this.codes.update({ codeHash, usedAt: IsNull() }, { usedAt: () => 'now()' });
   }
 }
 
-interface CodeRow {
-  code_hash: string;
-  family_id: string;
-  client_id: string;
-  user_id: string;
-  grant_id: string;
-  redirect_uri: string | null;
-  scope: string;
-  code_challenge: string | null;
-  nonce: string | null;
-  auth_time: string | Date;
-  expires_at: string | Date;
-  used_at: string | Date | null;
-}
-
-function fromRow(row: CodeRow): AuthorizationCode {
-  return {
-    codeHash: row.code_hash,
-    familyId: row.family_id,
-    clientId: row.client_id,
-    userId: row.user_id,
-    grantId: row.grant_id,
-    redirectUri: row.redirect_uri,
-    scope: row.scope,
-    codeChallenge: row.code_challenge,
-    nonce: row.nonce,
-    authTime: new Date(row.auth_time),
-    expiresAt: new Date(row.expires_at),
-    usedAt: row.used_at ? new Date(row.used_at) : null,
-  };
+// node-postgres returns [rows, count] for UPDATE … RETURNING through TypeORM; PGlite returns the rows.
+function rowCount(result: unknown[]): number {
+  return Array.isArray(result[0]) ? (result[0] as unknown[]).length : result.length;
 }

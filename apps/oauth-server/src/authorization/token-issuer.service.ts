@@ -5,6 +5,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
 import { createHash, randomUUID } from 'node:crypto';
 import { SIGNING_ALG, SigningKeysService } from './keys/signing-keys.service';
+import type { AccessTokenRecord } from './access-token.entity';
 import { RefreshToken } from './refresh-token.entity';
 import { TokensRepository } from './tokens.repository';
 
@@ -27,6 +28,12 @@ export interface IssueRequest {
   nonce?: string;
   refresh?: { expiresAt: Date } | 'none';
 }
+
+/**
+ * Stores the records of one token response; throws (an OAuthError) to withhold the response. The
+ * code exchange and refresh store through the family's lock (TokensRepository.storeInFamily).
+ */
+export type StoreIssuedTokens = (access: AccessTokenRecord, refresh: RefreshToken | undefined) => Promise<void>;
 
 /** Verified claims of one of our access tokens. */
 export interface AccessTokenClaims {
@@ -53,7 +60,7 @@ export class TokenIssuerService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async issue(request: IssueRequest): Promise<TokenResponse> {
+  async issue(request: IssueRequest, store: StoreIssuedTokens = (access, refresh) => this.tokens.store(access, refresh)): Promise<TokenResponse> {
     const { accessTokenTtlSeconds: ttl, idTokenTtlSeconds, refreshTokenTtlSeconds } = this.config.authorization;
     const key = await this.keys.active();
     const now = Math.floor(Date.now() / 1000);
@@ -111,7 +118,7 @@ export class TokenIssuerService {
         .setExpirationTime(now + idTokenTtlSeconds)
         .sign(key.privateKey);
     }
-    await this.tokens.store(
+    await store(
       {
         jti,
         familyId: user?.familyId ?? null,

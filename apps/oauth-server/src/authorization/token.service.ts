@@ -3,11 +3,14 @@ import { SecretHasher } from '@app/hashing';
 import { InvalidGrantError, InvalidRequestError, InvalidScopeError, UnauthorizedClientError, UnsupportedGrantTypeError } from '@app/oauth-errors';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { RegisteredClient } from '../clients/client-lookup.service';
+import type { AccessTokenRecord } from './access-token.entity';
+import type { AuthorizationCode } from './authorization-code.entity';
 import { requestedScopes } from './authorize-request';
 import { CodesRepository } from './codes.repository';
 import { isValidCodeVerifier, verifiesS256 } from './pkce';
+import type { RefreshToken } from './refresh-token.entity';
 import { TokenIssuerService, TokenResponse } from './token-issuer.service';
-import { TokensRepository } from './tokens.repository';
+import { FamilyClaim, TokensRepository } from './tokens.repository';
 
 export type TokenParams = Record<string, unknown>;
 
@@ -58,17 +61,40 @@ export class TokenService {
   private async authorizationCode(client: RegisteredClient, params: TokenParams): Promise<TokenResponse> {
     const value = stringParam(params, 'code');
     if (value === undefined) throw new InvalidRequestError('code is missing');
-    const verifier = stringParam(params, 'code_verifier');
-    const redirectUri = stringParam(params, 'redirect_uri');
-    const { code, replayed } = await this.codes.consume(await this.hasher.hash(value));
-    if (!code) {
-      if (replayed && replayed.clientId === client.clientId) {
-        // RFC 6749 §4.1.2: a code used twice MUST be refused and SHOULD revoke the tokens issued from it
-        await this.tokens.revokeFamily(replayed.familyId);
-        this.logger.warn({ client_id: client.clientId }, 'authorization code replayed; tokens issued from it revoked');
-      }
+    const codeHash = await this.hasher.hash(value);
+    const code = await this.codes.find(codeHash);
+    if (!code) throw new InvalidGrantError('the authorization code is invalid, expired or already used');
+    if (code.usedAt !== null) {
+      // RFC 6749 §4.1.2: a code used twice MUST be refused and SHOULD revoke the tokens issued from it
+      if (code.clientId === client.clientId) await this.revokeReplayedFamily(client, code.familyId, 'authorization code replayed');
       throw new InvalidGrantError('the authorization code is invalid, expired or already used');
     }
+    try {
+      this.checkCode(client, code, params);
+    } catch (error) {
+      // A redemption that fails a check uses the code up: no second guess at the verifier or redirect_uri.
+      await this.codes.burn(codeHash);
+      throw error;
+    }
+    return this.issuer.issue(
+      {
+        clientId: client.clientId,
+        scopes: code.scope.split(' '),
+        user: { id: code.userId, authTime: code.authTime, grantId: code.grantId, familyId: code.familyId },
+        nonce: code.nonce ?? undefined,
+        refresh: client.metadata.grant_types.includes('refresh_token') ? undefined : 'none',
+      },
+      // RFC 6749 §4.1.2: the code is marked used in the transaction that stores its tokens, under the
+      // family's lock; a concurrent redemption that lost revokes them (test/e2e/rfc9700/refresh-token-protection.e2e-spec.ts).
+      (access, refresh) =>
+        this.storeInFamily(client, code.familyId, (manager) => this.codes.claim(manager, codeHash), access, refresh, 'authorization code replayed'),
+    );
+  }
+
+  /** RFC 6749 §4.1.3 and RFC 7636 §4.6: the checks of a code redemption; throws invalid_grant. */
+  private checkCode(client: RegisteredClient, code: AuthorizationCode, params: TokenParams): void {
+    const verifier = stringParam(params, 'code_verifier');
+    const redirectUri = stringParam(params, 'redirect_uri');
     // RFC 6749 §4.1.3: the code was issued to this client
     if (code.clientId !== client.clientId) throw new InvalidGrantError('the authorization code was not issued to this client');
     if (code.expiresAt.getTime() <= Date.now()) throw new InvalidGrantError('the authorization code has expired');
@@ -87,13 +113,6 @@ export class TokenService {
       // RFC 9700 §2.1.1: a verifier without a challenge means the request was tampered with (PKCE downgrade)
       throw new InvalidGrantError('code_verifier sent, but the authorization request had no code_challenge');
     }
-    return this.issuer.issue({
-      clientId: client.clientId,
-      scopes: code.scope.split(' '),
-      user: { id: code.userId, authTime: code.authTime, grantId: code.grantId, familyId: code.familyId },
-      nonce: code.nonce ?? undefined,
-      refresh: client.metadata.grant_types.includes('refresh_token') ? undefined : 'none',
-    });
   }
 
   /** RFC 6749 §6 Refreshing an Access Token, with rotation and reuse detection (RFC 9700 §4.14.2). */
@@ -103,26 +122,52 @@ export class TokenService {
     const tokenHash = await this.hasher.hash(value);
     const token = await this.tokens.findRefreshToken(tokenHash);
     // RFC 6749 §6: bound to the client it was issued to
-    if (!token || token.clientId !== client.clientId || token.revokedAt !== null) {
+    if (!token || token.clientId !== client.clientId) throw new InvalidGrantError('the refresh token is invalid, expired or revoked');
+    if (token.usedAt !== null || token.revokedAt !== null) {
+      // RFC 9700 §4.14.2: a rotated-out or revoked token presented again means it leaked; revoke the whole family
+      await this.revokeReplayedFamily(client, token.familyId, 'refresh token reused');
       throw new InvalidGrantError('the refresh token is invalid, expired or revoked');
     }
-    if (token.usedAt !== null || !(await this.tokens.markRefreshTokenUsed(tokenHash))) {
-      // RFC 9700 §4.14.2: a rotated-out token used again means it leaked; revoke the whole family
-      await this.tokens.revokeFamily(token.familyId);
-      this.logger.warn({ client_id: client.clientId }, 'refresh token reused; token family revoked');
-      throw new InvalidGrantError('the refresh token is invalid, expired or revoked');
-    }
+    // Checked before the token is used up, so a refused request leaves it valid for a corrected retry.
+    // RFC 9700 §4.14.2: the family's lifetime counts from the code exchange; rotation keeps expiresAt.
     if (token.expiresAt.getTime() <= Date.now()) throw new InvalidGrantError('the refresh token has expired');
-    // RFC 6749 §6: a narrower scope may be requested, never a wider one
-    const original = token.scope.split(' ');
+    // RFC 6749 §6: a narrower scope may be requested, never a wider one (invalid_scope, RFC 6749 §5.2)
     const scopeParam = stringParam(params, 'scope');
-    const scopes = scopeParam === undefined ? original : requestedScopes(scopeParam, token.scope);
-    return this.issuer.issue({
-      clientId: client.clientId,
-      scopes,
-      user: { id: token.userId, authTime: token.authTime, grantId: token.grantId, familyId: token.familyId },
-      refresh: { expiresAt: token.expiresAt },
-    });
+    const scopes = scopeParam === undefined ? token.scope.split(' ') : requestedScopes(scopeParam, token.scope);
+    return this.issuer.issue(
+      {
+        clientId: client.clientId,
+        scopes,
+        user: { id: token.userId, authTime: token.authTime, grantId: token.grantId, familyId: token.familyId },
+        refresh: { expiresAt: token.expiresAt },
+      },
+      // RFC 9700 §4.14.2: the token is marked used in the transaction that stores its successor, under
+      // the family's lock; a concurrent use that lost revokes the family, successor included.
+      (access, refresh) =>
+        this.storeInFamily(client, token.familyId, (manager) => this.tokens.claimRefreshToken(manager, tokenHash), access, refresh, 'refresh token reused'),
+    );
+  }
+
+  private async storeInFamily(
+    client: RegisteredClient,
+    familyId: string,
+    claim: FamilyClaim,
+    access: AccessTokenRecord,
+    refresh: RefreshToken | undefined,
+    replay: string,
+  ): Promise<void> {
+    const outcome = await this.tokens.storeInFamily(familyId, claim, access, refresh);
+    if (outcome === 'replayed') {
+      this.logger.warn({ client_id: client.clientId }, `${replay}; token family revoked`);
+      throw new InvalidGrantError('the authorization grant is invalid, expired, revoked or already used');
+    }
+    // The client, the user or the consent grant was deleted while the tokens were being issued.
+    if (outcome === 'gone') throw new InvalidGrantError('the authorization grant no longer exists');
+  }
+
+  private async revokeReplayedFamily(client: RegisteredClient, familyId: string, replay: string): Promise<void> {
+    await this.tokens.revokeFamily(familyId);
+    this.logger.warn({ client_id: client.clientId }, `${replay}; token family revoked`);
   }
 
   /** RFC 6749 §4.4 Client Credentials Grant: confidential clients only, no refresh token (§4.4.3). */
