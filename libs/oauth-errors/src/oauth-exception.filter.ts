@@ -42,7 +42,7 @@ export function sendOAuthError(reply: FastifyReply, error: OAuthError, realm: st
     return;
   }
   const body: Record<string, string> = { error: error.error };
-  if (error.description) body.error_description = asDescription(error.description);
+  if (error.description) body.error_description = asErrorDescription(error.description);
   reply.type('application/json; charset=utf-8').send(body);
 }
 
@@ -51,8 +51,12 @@ export function sendOAuthError(reply: FastifyReply, error: OAuthError, realm: st
 const DESCRIPTION_CACHE_SIZE = 512;
 const descriptions = new Map<string, string>();
 
-// RFC 6749 §5.2: error_description is limited to %x20-21 / %x23-5B / %x5D-7E (no quote, no backslash).
-function asDescription(text: string): string {
+/**
+ * RFC 6749 §4.1.2.1, §5.2: error_description is limited to %x20-21 / %x23-5B / %x5D-7E (no quote, no
+ * backslash). The one sanitizer for every error response: JSON bodies, Bearer challenges and the
+ * error redirects of /authorize.
+ */
+export function asErrorDescription(text: string): string {
   let wire = descriptions.get(text);
   if (wire === undefined) {
     wire = text
@@ -68,7 +72,7 @@ function asDescription(text: string): string {
 // RFC 6750 §3: auth-param values are quoted strings; strip what a quoted-string cannot carry.
 function bearerChallenge(realm: string, params: Record<string, string>): string {
   const parts = Object.entries({ realm, ...params }).map(
-    ([name, value]) => `${name}="${asDescription(value)}"`,
+    ([name, value]) => `${name}="${asErrorDescription(value)}"`,
   );
   return `Bearer ${parts.join(', ')}`;
 }

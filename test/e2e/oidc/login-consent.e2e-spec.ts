@@ -1,16 +1,18 @@
 import { aUser, authorizePath, authorizeThroughPages, Browser, formFields, hiddenField, pkcePair } from '../../support/oauth-flow';
 import { createTestApp, RegisteredClient, TEST_ISSUER, TestApp } from '../../support/test-app';
 import { exchangeCode } from '../../support/token-helpers';
+import { registerWithToken, trustPolicyEnv } from '../../support/trusted-clients';
 
 describe('Login, sessions and consent (OIDC Core §3.1.2.3–3.1.2.4)', () => {
   let app: TestApp;
   let client: RegisteredClient;
   let browser: Browser;
   const { challenge, verifier } = pkcePair();
-  beforeAll(async () => (app = await createTestApp({ LOGIN_BCRYPT_COST: '10', LOGIN_THROTTLE_MAX_FAILURES: '3' })));
+  beforeAll(async () => (app = await createTestApp({ LOGIN_BCRYPT_COST: '10', LOGIN_THROTTLE_MAX_FAILURES: '3', ...trustPolicyEnv() })));
   beforeEach(async () => {
     await app.resetDatabase();
-    client = await app.registerClient({
+    // A client the operator vouched for (RFC 9700 §4.11.2), so its errors redirect; see "consent page" for self-registered ones
+    client = await registerWithToken(app, {
       client_name: 'Photo <Printer>',
       logo_uri: 'https://app.example.com/logo.png',
       policy_uri: 'https://app.example.com/privacy',
@@ -108,6 +110,39 @@ describe('Login, sessions and consent (OIDC Core §3.1.2.3–3.1.2.4)', () => {
       // An https issuer: the logo may come from any https origin, never over plain http (mixed content).
       expect(page.headers['content-security-policy']).toContain('img-src https:;');
       expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    });
+
+    const consentPageOf = async (params: Parameters<typeof authorizePath>[0]) => {
+      const start = await browser.get(authorizePath(params));
+      const login = await browser.login(start.headers.location, 'alice');
+      const page = await browser.get(login.headers.location);
+      expect(page.status).toBe(200);
+      return page.text;
+    };
+
+    it('RFC 9700 §4.11.2: a self-registered client is marked unverified and the page names the host the answer goes to', async () => {
+      const impostor = await app.registerClient({ client_name: 'Google', redirect_uris: ['https://evil.example/phish'] });
+      const page = await consentPageOf({ client: impostor, challenge });
+      expect(page).toContain('Unverified application');
+      expect(page).toContain('you will be sent to <strong>evil.example</strong>');
+    });
+
+    it('RFC 9700 §4.11.2: a client of a trusted policy, admitted by an initial access token, is not marked unverified', async () => {
+      const page = await consentPageOf({ client, challenge });
+      expect(page).not.toContain('Unverified application');
+      expect(page).toContain('you will be sent to <strong>app.example.com</strong>');
+    });
+
+    it('RFC 6749 §3.1.2.3: the host shown is that of the redirect URI used by this request, in punycode, escaped', async () => {
+      const several = await app.registerClient({
+        client_name: '"><img src=x onerror=alert(1)>',
+        redirect_uris: ['https://app.example.com/callback', 'https://xn--gogle-jye.example:8443/cb'],
+      });
+      const page = await consentPageOf({ client: several, challenge, redirectUri: 'https://xn--gogle-jye.example:8443/cb' });
+      expect(page).toContain('you will be sent to <strong>xn--gogle-jye.example:8443</strong>');
+      expect(page).not.toContain('<strong>app.example.com</strong>');
+      expect(page).not.toContain('<img src=x');
+      expect(page).toContain('&quot;&gt;&lt;img src=x onerror=alert(1)&gt;');
     });
 
     it('RFC 6749 §4.1.2.1: Deny → access_denied with state and iss', async () => {

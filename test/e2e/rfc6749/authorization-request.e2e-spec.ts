@@ -1,14 +1,17 @@
-import { aUser, authorizePath, authorizeThroughPages, Browser, pkcePair } from '../../support/oauth-flow';
+import { runCli } from '../../../apps/oauth-server/src/cli/run-cli';
+import { aUser, authorizePath, authorizeThroughPages, Browser, formFields, pkcePair } from '../../support/oauth-flow';
 import { createTestApp, RegisteredClient, TEST_ISSUER, TestApp } from '../../support/test-app';
+import { registerWithToken, trustPolicyEnv } from '../../support/trusted-clients';
 
 describe('RFC 6749 §4.1.1 Authorization Request', () => {
   let app: TestApp;
   let client: RegisteredClient;
   const { challenge } = pkcePair();
-  beforeAll(async () => (app = await createTestApp({ LOGIN_BCRYPT_COST: '10' })));
+  beforeAll(async () => (app = await createTestApp({ LOGIN_BCRYPT_COST: '10', ...trustPolicyEnv() })));
   beforeEach(async () => {
     await app.resetDatabase();
-    client = await app.registerClient({ redirect_uris: ['https://app.example.com/callback', 'https://app.example.com/cb?tenant=1'] });
+    // Admitted by an initial access token under a policy the operator marked trusted (RFC 9700 §4.11.2)
+    client = await registerWithToken(app, { redirect_uris: ['https://app.example.com/callback', 'https://app.example.com/cb?tenant=1'] });
   });
   afterAll(() => app.close());
 
@@ -78,7 +81,7 @@ describe('RFC 6749 §4.1.1 Authorization Request', () => {
       expectRedirectError(authorizePath({ client, challenge }).replace('response_type=code&', ''), 'invalid_request'));
 
     it('RFC 6749 §3.3: invalid_scope for a scope the client did not register', async () => {
-      const narrow = await app.registerClient({ scope: 'openid' });
+      const narrow = await registerWithToken(app, { scope: 'openid' });
       const res = await app.http.get(authorizePath({ client: narrow, challenge, scope: 'openid email' }));
       expect(new URL(res.headers.location).searchParams.get('error')).toBe('invalid_scope');
     });
@@ -98,6 +101,79 @@ describe('RFC 6749 §4.1.1 Authorization Request', () => {
         'https://app.example.com/cb',
       );
       expect(location.searchParams.get('tenant')).toBe('1');
+    });
+  });
+
+  describe('RFC 9700 §4.11.2: the authorization server is no open redirector for clients nobody vouched for', () => {
+    const phish = 'https://evil.example/phish';
+    let anonymous: RegisteredClient;
+    beforeEach(async () => (anonymous = await app.registerClient({ redirect_uris: [phish] })));
+
+    const expectPageWithLinkOn = async (res: { status: number; headers: Record<string, string>; text: string }, error: string) => {
+      expect(res.status).toBe(400);
+      expect(res.headers.location).toBeUndefined();
+      expect(res.headers['content-type']).toMatch(/^text\/html/);
+      expect(res.text).toContain(`<code>${error}</code>`);
+      // the user may go on by choice: a link to the error response, never an automatic redirect
+      const href = /<a href="([^"]+)"[^>]*>Continue to evil\.example<\/a>/.exec(res.text);
+      expect(href).not.toBeNull();
+      const link = new URL(href![1].replace(/&amp;/g, '&'));
+      expect(`${link.origin}${link.pathname}`).toBe(phish);
+      expect(link.searchParams.get('error')).toBe(error);
+      expect(link.searchParams.get('iss')).toBe(TEST_ISSUER);
+    };
+
+    it('RFC 9700 §4.11.2: an erroneous request of a self-registered client, no user signed in, shows the page on the issuer', async () => {
+      const res = await app.http.get(`/authorize?client_id=${anonymous.client_id}&response_type=x`);
+      await expectPageWithLinkOn(res, 'unsupported_response_type');
+    });
+
+    it('RFC 9700 §4.11.2: a silent request (prompt=none) of a self-registered client does not redirect login_required', async () => {
+      const res = await app.http.get(authorizePath({ client: anonymous, challenge, extra: { prompt: 'none' } }));
+      await expectPageWithLinkOn(res, 'login_required');
+    });
+
+    it('RFC 9700 §4.11.2: a signed-in user who never allowed the client is not redirected either (attack 1 on a logged-in victim)', async () => {
+      await aUser(app, 'alice');
+      const browser = new Browser(app);
+      const start = await browser.get(authorizePath({ client: anonymous, challenge }));
+      await browser.login(start.headers.location, 'alice');
+      const res = await browser.get(`/authorize?client_id=${anonymous.client_id}&response_type=x&state=s`);
+      await expectPageWithLinkOn(res, 'unsupported_response_type');
+    });
+
+    it('RFC 9700 §4.11.2: declining an unverified client shows a page with the way on, not a redirect (attack 2)', async () => {
+      await aUser(app, 'alice');
+      const browser = new Browser(app);
+      const start = await browser.get(authorizePath({ client: anonymous, challenge }));
+      const login = await browser.login(start.headers.location, 'alice');
+      const consent = await browser.get(login.headers.location);
+      const res = await browser.post('/authorize/decision', { ...formFields(consent.text, '/authorize/decision'), decision: 'deny' });
+      await expectPageWithLinkOn(res, 'access_denied');
+    });
+
+    it('RFC 9700 §4.11.2: once the user has allowed the client, its errors redirect as RFC 6749 §4.1.2.1 says', async () => {
+      await aUser(app, 'alice');
+      const browser = new Browser(app);
+      await authorizeThroughPages(browser, { client: anonymous, challenge }, 'alice');
+      const res = await browser.get(`/authorize?client_id=${anonymous.client_id}&response_type=x&state=s`);
+      expect(res.status).toBe(303);
+      expect(new URL(res.headers.location).searchParams.get('error')).toBe('unsupported_response_type');
+    });
+
+    it('RFC 9700 §4.11.2: trust is off by default — a client admitted by a token of a policy without "trusted" gets the page', async () => {
+      const out: string[] = [];
+      const code = await runCli(['iat:mint', '--label', 'Reviewed', '--policy', 'reviewed', '--json'], app.config, { out: (line) => out.push(line), err: () => undefined });
+      expect(code).toBe(0);
+      const reviewed = await registerWithToken(app, { redirect_uris: [phish] }, JSON.parse(out.pop()!).initial_access_token);
+      const res = await app.http.get(`/authorize?client_id=${reviewed.client_id}&response_type=x`);
+      await expectPageWithLinkOn(res, 'unsupported_response_type');
+    });
+
+    it('RFC 9700 §4.11.2: an anonymous registration stays untrusted even when its policy says "trusted"', async () => {
+      const [row] = await app.dataSource.query('SELECT registration_policy, admitted_by FROM clients WHERE client_id = $1', [anonymous.client_id]);
+      expect(row).toEqual({ registration_policy: 'anonymous', admitted_by: 'anonymous' });
+      await expectPageWithLinkOn(await app.http.get(`/authorize?client_id=${anonymous.client_id}&response_type=x`), 'unsupported_response_type');
     });
   });
 

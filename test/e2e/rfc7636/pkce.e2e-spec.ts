@@ -1,14 +1,16 @@
 import { aUser, authorizePath, authorizeThroughPages, Browser, pkcePair } from '../../support/oauth-flow';
 import { createTestApp, RegisteredClient, TestApp } from '../../support/test-app';
 import { aCode, exchangeCode, tokenRequest } from '../../support/token-helpers';
+import { registerWithToken, trustPolicyEnv } from '../../support/trusted-clients';
 
 describe('RFC 7636 Proof Key for Code Exchange', () => {
   let app: TestApp;
   let client: RegisteredClient;
-  beforeAll(async () => (app = await createTestApp({ LOGIN_BCRYPT_COST: '10' })));
+  // Errors redirect only to clients the operator vouched for (RFC 9700 §4.11.2): a trusted policy's token
+  beforeAll(async () => (app = await createTestApp({ LOGIN_BCRYPT_COST: '10', ...trustPolicyEnv() })));
   beforeEach(async () => {
     await app.resetDatabase();
-    client = await app.registerClient();
+    client = await registerWithToken(app);
     await aUser(app, 'alice');
   });
   afterAll(() => app.close());
@@ -50,7 +52,7 @@ describe('RFC 7636 Proof Key for Code Exchange', () => {
   });
 
   it('OAUTH_PKCE_REQUIRED=public: a confidential client may skip PKCE, and then may not send a verifier', async () => {
-    const relaxed = await createTestApp({ LOGIN_BCRYPT_COST: '10', OAUTH_PKCE_REQUIRED: 'public' });
+    const relaxed = await createTestApp({ LOGIN_BCRYPT_COST: '10', OAUTH_PKCE_REQUIRED: 'public', ...trustPolicyEnv() });
     try {
       const confidential = await relaxed.registerClient();
       // (the embedded database is one per process, so this second app sees alice already)
@@ -61,7 +63,7 @@ describe('RFC 7636 Proof Key for Code Exchange', () => {
       const downgraded = await exchangeCode(relaxed, confidential, { code, verifier: pkcePair().verifier });
       expect(downgraded.body.error).toBe('invalid_grant');
 
-      const public_ = await relaxed.registerClient({ token_endpoint_auth_method: 'none', redirect_uris: ['http://127.0.0.1:8400/callback'] });
+      const public_ = await registerWithToken(relaxed, { token_endpoint_auth_method: 'none', redirect_uris: ['http://127.0.0.1:8400/callback'] });
       const res = await relaxed.http.get(authorizePath({ client: public_ }));
       expect(new URL(res.headers.location).searchParams.get('error')).toBe('invalid_request');
     } finally {

@@ -1,14 +1,14 @@
 import type {} from '@fastify/view';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { AccessDeniedError, OAuthError } from '@app/oauth-errors';
+import { AccessDeniedError } from '@app/oauth-errors';
 import { Body, Controller, Get, HttpCode, Inject, Logger, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { describeScopes } from '../consent/scopes';
 import { CsrfService } from '../login/csrf.service';
-import { SessionsService } from '../login/sessions.service';
+import { CurrentSession, SessionsService } from '../login/sessions.service';
 import { UsersService } from '../login/users.service';
-import { AuthorizeError, AuthorizeRequest, carriedParams, RawParams } from './authorize-request';
+import { AuthorizeError, AuthorizeRequest, carriedParams, RawParams, redirectHost, redirectTarget } from './authorize-request';
 import { AuthorizationService } from './authorization.service';
 
 /**
@@ -48,53 +48,63 @@ export class AuthorizationController {
   @Post('decision')
   async decision(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Body() body: RawParams): Promise<unknown> {
     const form = body && typeof body === 'object' ? body : {};
-    return this.handle(reply, async () => {
+    return this.handle(request, reply, async (currentSession) => {
       // CSRF first: a forged decision must not even produce a redirect to the client
       if (!this.csrf.verify(request, form.csrf_token)) {
         return this.page(reply, 403, 'Request expired', 'The consent form expired or did not come from this site. Please start again from the application.');
       }
       const authorizeRequest = await this.authorization.verify(form);
-      const session = await this.sessions.current(request);
+      const session = await currentSession();
       if (!session) return this.toLogin(reply, form);
       if (form.decision !== 'allow') {
         // RFC 6749 §4.1.2.1: the resource owner denied the request
-        throw new AuthorizeError(new AccessDeniedError('the user denied the request'), authorizeRequest.redirectUri, authorizeRequest.state);
+        const denied = new AccessDeniedError('the user denied the request');
+        throw new AuthorizeError(denied, authorizeRequest.redirectUri, authorizeRequest.state, authorizeRequest.client);
       }
       return this.redirect(reply, await this.authorization.allow(authorizeRequest, session));
     });
   }
 
   private authorize(request: FastifyRequest, reply: FastifyReply, params: RawParams): Promise<unknown> {
-    return this.handle(reply, async () => {
+    return this.handle(request, reply, async (currentSession) => {
       const authorizeRequest = await this.authorization.verify(params);
-      const session = await this.sessions.current(request);
-      const step = await this.authorization.decide(authorizeRequest, session);
+      const step = await this.authorization.decide(authorizeRequest, await currentSession());
       if (step.kind === 'login') return this.toLogin(reply, params);
       if (step.kind === 'consent') return this.consentPage(request, reply, step.request, step.userId, params);
       return this.redirect(reply, step.location);
     });
   }
 
-  /** Errors before the redirect URI is verified show a page and never redirect (RFC 6749 §4.1.2.1). */
-  private async handle(reply: FastifyReply, work: () => Promise<unknown>): Promise<unknown> {
+  /**
+   * The one place /authorize turns an error into a response (RFC 6749 §4.1.2.1): a redirect with
+   * error and state once client and redirect URI are verified and the redirect is trusted (RFC 9700
+   * §4.11.2, AuthorizationService.mayRedirectError); else the error page on this server — with a
+   * link on to the client when the target is verified but not trusted, never an automatic redirect.
+   */
+  private async handle(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    work: (session: () => Promise<CurrentSession | null>) => Promise<unknown>,
+  ): Promise<unknown> {
+    let current: Promise<CurrentSession | null> | undefined;
+    const session = () => (current ??= this.sessions.current(request));
     try {
-      return await work();
+      return await work(session);
     } catch (error) {
       if (!(error instanceof AuthorizeError)) throw error;
-      const oauth: OAuthError = error.error;
-      if (error.redirectUri && oauth.redirectable && oauth.error) {
-        // RFC 6749 §4.1.2.1: error, error_description and state; RFC 9207: iss
-        return this.redirect(
-          reply,
-          this.authorization.redirectLocation(error.redirectUri, {
-            error: oauth.error,
-            error_description: oauth.description === undefined ? undefined : asErrorDescription(oauth.description),
-            state: error.state,
-          }),
-        );
-      }
-      this.logger.warn({ error: oauth.error }, 'authorization request refused without redirect');
-      return this.page(reply, 400, 'Authorization request refused', oauth.description ?? 'The request is invalid.', oauth.error);
+      const oauth = error.error;
+      const target = this.authorization.errorRedirect(error);
+      if (target && (await this.authorization.mayRedirectError(target.client, await session()))) return this.redirect(reply, target.location);
+      this.logger.warn({ error: oauth.error, client_id: target?.client.clientId }, 'authorization request refused without redirect');
+      const denied = oauth instanceof AccessDeniedError;
+      return this.page(
+        reply,
+        400,
+        denied ? 'Access denied' : 'Authorization request refused',
+        denied ? 'You did not allow the application to access your account.' : (oauth.description ?? 'The request is invalid.'),
+        oauth.error,
+        target && { url: target.location, host: target.host },
+      );
     }
   }
 
@@ -117,6 +127,8 @@ export class AuthorizationController {
   ): Promise<unknown> {
     const user = await this.users.findById(userId);
     const metadata = authorizeRequest.client.metadata;
+    // verifyClientAndRedirect admitted only URIs redirectTarget can serialize
+    const destination = redirectTarget(authorizeRequest.redirectUri);
     const carried = carriedParams(params);
     delete carried.prompt;
     return reply
@@ -131,6 +143,9 @@ export class AuthorizationController {
         clientUri: metadata.client_uri,
         policyUri: metadata.policy_uri,
         tosUri: metadata.tos_uri,
+        // RFC 9700 §4.11.2 / RFC 7591 §5: the user sees where the answer goes and whether anyone vouched for the client
+        redirectHost: destination ? redirectHost(destination) : '',
+        unverified: !authorizeRequest.client.trusted,
         username: user?.username ?? '',
         scopes: describeScopes(authorizeRequest.scopes),
         request: carried,
@@ -142,13 +157,14 @@ export class AuthorizationController {
     return reply.code(303).header('Cache-Control', 'no-store').redirect(location);
   }
 
-  private page(reply: FastifyReply, status: number, title: string, message: string, error?: string): unknown {
-    return reply.code(status).header('Cache-Control', 'no-store').view('views/error.eta', { title, message, error });
+  private page(
+    reply: FastifyReply,
+    status: number,
+    title: string,
+    message: string,
+    error?: string,
+    proceed?: { url: string; host: string },
+  ): unknown {
+    return reply.code(status).header('Cache-Control', 'no-store').view('views/error.eta', { title, message, error, proceed });
   }
-}
-
-// RFC 6749 §4.1.2.1: error_description is limited to %x20-21 / %x23-5B / %x5D-7E; descriptions may
-// quote request values (an unknown prompt), so anything else is replaced, and the length bounded.
-function asErrorDescription(text: string): string {
-  return text.replace(/"/g, "'").replace(/\\/g, '/').replace(/[^\x20-\x7e]/g, '?').slice(0, 300);
 }

@@ -1,10 +1,22 @@
 import { InvalidRequestError, InvalidScopeError, UnauthorizedClientError, UnsupportedResponseTypeError } from '@app/oauth-errors';
 import type { RegisteredClient } from '../clients/client-lookup.service';
-import { AuthorizeError, carriedParams, requestedScopes, verifyAuthorizeParams, verifyClientAndRedirect } from './authorize-request';
+import {
+  assertWellFormedParams,
+  AuthorizeError,
+  carriedParams,
+  isClientIdSyntax,
+  MAX_PARAM_LENGTH,
+  redirectHost,
+  redirectTarget,
+  requestedScopes,
+  verifyAuthorizeParams,
+  verifyClientAndRedirect,
+} from './authorize-request';
 
 const client = (overrides: Partial<RegisteredClient['metadata']> = {}, confidential = true): RegisteredClient => ({
   clientId: 'c1',
   confidential,
+  trusted: false,
   metadata: {
     redirect_uris: ['https://a.example/cb'],
     grant_types: ['authorization_code'],
@@ -84,5 +96,51 @@ describe('RFC 6749 §4.1.1 authorization request rules', () => {
 
   it('carries only the authorization parameters, without empty ones', () => {
     expect(carriedParams({ ...base, state: '', evil: 'x', csrf_token: 't' })).toEqual(base);
+  });
+});
+
+describe('hostile authorization request parameters never reach the database or a Location header', () => {
+  it.each([
+    ['NUL', { client_id: 'a\0b' }],
+    ['a lone surrogate', { state: 'x\ud800' }],
+    ['an object (a bracketed key)', { response_type: { a: 'x' } }],
+    ['a list holding an object', { scope: ['openid', {}] }],
+    ['a huge value', { nonce: 'n'.repeat(MAX_PARAM_LENGTH + 1) }],
+  ])('%s is refused without a redirect target', (_name, params) => {
+    expect(() => assertWellFormedParams(params as never)).toThrow(AuthorizeError);
+    try {
+      assertWellFormedParams(params as never);
+    } catch (error) {
+      expect((error as AuthorizeError).redirectUri).toBeUndefined();
+      expect((error as AuthorizeError).error).toBeInstanceOf(InvalidRequestError);
+    }
+  });
+
+  it('well-formed text, emoji and repeated parameters pass (repetition is judged later, RFC 6749 §3.1)', () => {
+    expect(() => assertWellFormedParams({ state: 'a b&é😀', scope: ['a', 'b'], unknown: 'x\0' } as never)).not.toThrow();
+  });
+
+  it('RFC 6749 Appendix A.1: client_id is VSCHAR only', () => {
+    expect(isClientIdSyntax('abc-_~ XYZ')).toBe(true);
+    for (const bad of ['', 'é', 'a\u2028', 'a\u0001', 'x'.repeat(201), ['a'], undefined]) expect(isClientIdSyntax(bad)).toBe(false);
+  });
+
+  it('RFC 6749 §3.1.2: redirect targets are the WHATWG serialization, printable ASCII', () => {
+    expect(redirectTarget('https://app.example/cb\u00e9?q=\u2603')?.href).toBe('https://app.example/cb%C3%A9?q=%E2%98%83');
+    expect(redirectHost(redirectTarget('https://b\u00fccher.example:8443/cb')!)).toBe('xn--bcher-kva.example:8443');
+    expect(redirectHost(redirectTarget('com.example.app:/callback')!)).toBe('com.example.app');
+    for (const bad of ['https://a.example/\tx', 'https://a.example/\nx', 'https://a.example/\u0085', 'https://a.example/\u2028', 'javascript:alert(1)', 'data:text/html,x', 'not a url']) {
+      expect(redirectTarget(bad)).toBeUndefined();
+    }
+  });
+
+  it('RFC 6749 §4.1.2.1: a registered redirect URI no Location can carry is refused with a page', () => {
+    const stored = client({ redirect_uris: ['https://a.example/cb\u2029'] });
+    expect(() => verifyClientAndRedirect({ client_id: 'c1' }, stored)).toThrow(/cannot be used/);
+    try {
+      verifyClientAndRedirect({ client_id: 'c1' }, stored);
+    } catch (error) {
+      expect((error as AuthorizeError).redirectUri).toBeUndefined();
+    }
   });
 });

@@ -32,15 +32,69 @@ export interface AuthorizeRequest {
   maxAge: number | undefined;
 }
 
-/** An error of /authorize: `redirectUri` is set once the redirect target is verified, else a page is shown. */
+/**
+ * An error of /authorize: `redirectUri` (with the client it belongs to) is set once the redirect
+ * target is verified, else a page is shown; AuthorizationService.mayRedirectError decides the rest.
+ */
 export class AuthorizeError extends Error {
   constructor(
     readonly error: OAuthError,
     readonly redirectUri?: string,
     readonly state?: string,
+    readonly client?: RegisteredClient,
   ) {
     super(error.message);
   }
+}
+
+// In u-mode a paired surrogate is one code point, so \p{Cs} matches only lone ones.
+const NUL_OR_LONE_SURROGATE = /[\0\p{Cs}]/u;
+
+/** Longest value read from any authorization request parameter; longer ones are refused with a page. */
+export const MAX_PARAM_LENGTH = 4096;
+
+/**
+ * Hostile input never reaches the database, a Location header or a page unchecked: every parameter
+ * this endpoint reads must be one string or a list of strings, well-formed UTF-16 (a lone surrogate
+ * cannot be percent-encoded), without NUL (PostgreSQL text refuses it) and at most MAX_PARAM_LENGTH
+ * long. Refused before the client is known, so always with a page (RFC 6749 §4.1.2.1).
+ */
+export function assertWellFormedParams(params: RawParams): void {
+  for (const name of [...AUTHORIZE_PARAMS, 'request', 'request_uri']) {
+    const value: unknown = params[name];
+    if (value === undefined) continue;
+    const values: unknown[] = Array.isArray(value) ? value : [value];
+    const bad = values.some((item) => typeof item !== 'string' || item.length > MAX_PARAM_LENGTH || NUL_OR_LONE_SURROGATE.test(item));
+    if (bad) throw new AuthorizeError(new InvalidRequestError(`${name}: must be text of at most ${MAX_PARAM_LENGTH} characters`));
+  }
+}
+
+// Schemes that would run or read something in the browser instead of reaching the client.
+const NEVER_REDIRECT_TO = new Set(['javascript:', 'data:', 'vbscript:', 'file:', 'blob:', 'about:', 'filesystem:']);
+
+/**
+ * The registered redirect URI as the browser will be sent to it, or undefined when it cannot be:
+ * serialized by the WHATWG URL rules (non-ASCII percent-encoded, hosts in punycode), so a Location
+ * header built from it is printable ASCII; refused when the URL parser would silently drop
+ * characters of it (tab, CR, LF) or when it holds other control characters. Rows registered before
+ * registration refused such URIs are still read here (RFC 6749 §3.1.2, RFC 9700 §4.11.2).
+ */
+export function redirectTarget(uri: string): URL | undefined {
+  // C0 controls, DEL, C1 controls, and U+2028/2029 (line breaks to some parsers): refused, not repaired
+  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(uri)) return undefined;
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    return undefined;
+  }
+  if (NEVER_REDIRECT_TO.has(url.protocol) || !/^[\x21-\x7e]+$/.test(url.href)) return undefined;
+  return url;
+}
+
+/** What the user is shown as the destination: the host (punycode for IDNs), or the app's scheme. */
+export function redirectHost(url: URL): string {
+  return url.host !== '' ? url.host : url.protocol.slice(0, -1);
 }
 
 /** Parameters that travel from /authorize through login and consent (no others are kept). */
@@ -88,14 +142,24 @@ export function verifyClientAndRedirect(
   if (!clientId) return fail('client_id is missing');
   if (!client) return fail('client_id does not name a registered client');
   const registered = client.metadata.redirect_uris;
+  let redirectUri: string;
   if (sentRedirect === undefined) {
     // OIDC Core §3.1.2.1 requires redirect_uri; RFC 6749 §3.1.2.3 lets a single registered URI stand in
     if (registered.length !== 1) return fail('redirect_uri is missing and the client does not have exactly one registered');
-    return { client, redirectUri: registered[0], redirectUriSent: false };
+    redirectUri = registered[0];
+  } else {
+    // RFC 6749 §3.1.2.3, RFC 9700 §4.1.3: simple string comparison, no normalisation, no patterns
+    if (!registered.includes(sentRedirect)) return fail('redirect_uri is not registered for this client');
+    redirectUri = sentRedirect;
   }
-  // RFC 6749 §3.1.2.3, RFC 9700 §4.1.3: simple string comparison, no normalisation, no patterns
-  if (!registered.includes(sentRedirect)) return fail('redirect_uri is not registered for this client');
-  return { client, redirectUri: sentRedirect, redirectUriSent: true };
+  // RFC 6749 §4.1.2.1: a registered URI no Location header can carry is refused with a page, never a 500
+  if (redirectTarget(redirectUri) === undefined) return fail('the registered redirect_uri cannot be used; the application must register it again');
+  return { client, redirectUri, redirectUriSent: sentRedirect !== undefined };
+}
+
+/** RFC 6749 Appendix A.1: client-id = *VSCHAR; anything else names no client and is not looked up. */
+export function isClientIdSyntax(value: unknown): value is string {
+  return typeof value === 'string' && /^[\x20-\x7e]{1,200}$/.test(value);
 }
 
 /** The remaining rules of RFC 6749 §4.1.1, RFC 7636 §4.3 and OIDC Core §3.1.2.1; throws OAuthError. */
@@ -143,7 +207,7 @@ export function verifyAuthorizeParams(
   const prompt = new Set<Prompt>();
   for (const value of (single(params, 'prompt') ?? '').split(' ').filter(Boolean)) {
     if (value !== 'none' && value !== 'login' && value !== 'consent') {
-      throw new InvalidRequestError(`prompt=${value} is not supported; use none, login or consent`);
+      throw new InvalidRequestError(`prompt=${value.slice(0, 40)} is not supported; use none, login or consent`);
     }
     prompt.add(value);
   }

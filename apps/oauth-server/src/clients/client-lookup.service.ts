@@ -1,14 +1,21 @@
 import { SecretHasher } from '@app/hashing';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Client } from './client.entity';
 import type { ClientMetadata } from './client-metadata';
 import { ClientsRepository } from './clients.repository';
+import { REGISTRATION_POLICIES } from './policies/registration-policies.module';
+import type { RegistrationPolicies } from './policies/registration-policy';
 
 /** What other modules see of a client: its id, whether it has a secret, and its registered metadata. */
 export interface RegisteredClient {
   clientId: string;
   confidential: boolean;
   metadata: ClientMetadata;
+  /**
+   * RFC 9700 §4.11.2: the operator vouches for its redirect URIs — admitted by an initial access
+   * token or a software statement under a policy marked `trusted` (docs/registration-policies.md).
+   */
+  trusted: boolean;
   /** RFC 7662 §4: may introspect tokens issued to other clients (`clients:allow-introspection`). */
   introspectionAllowed?: boolean;
 }
@@ -19,6 +26,7 @@ export class ClientLookupService {
   constructor(
     private readonly clients: ClientsRepository,
     private readonly hasher: SecretHasher,
+    @Inject(REGISTRATION_POLICIES) private readonly policies: RegistrationPolicies,
   ) {}
 
   async find(clientId: string): Promise<RegisteredClient | null> {
@@ -26,7 +34,7 @@ export class ClientLookupService {
     if (!client) return null;
     // Issue 5: an authorization or token request is a use; never-used registrations get swept.
     await this.clients.markUsed(clientId);
-    return toRegisteredClient(client);
+    return toRegisteredClient(client, this.policies);
   }
 
   /**
@@ -46,15 +54,23 @@ export class ClientLookupService {
     }
     if (client.secretExpiresAt !== null && client.secretExpiresAt.getTime() <= Date.now()) return null;
     await this.clients.markUsed(client.clientId);
-    return toRegisteredClient(client);
+    return toRegisteredClient(client, this.policies);
   }
 }
 
-function toRegisteredClient(client: Client): RegisteredClient {
+function toRegisteredClient(client: Client, policies: RegistrationPolicies): RegisteredClient {
   return {
     clientId: client.clientId,
     confidential: client.secretHash !== null,
     metadata: client.metadata,
     introspectionAllowed: client.introspectionAllowed === true,
+    trusted: isTrusted(client, policies),
   };
+}
+
+// RFC 9700 §4.11.2: an anonymous registration is never trusted, whatever its policy (or a policy
+// later given its name) says; the policy is read at use, so removing `trusted` takes effect at once.
+function isTrusted(client: Client, policies: RegistrationPolicies): boolean {
+  if (client.admittedBy === undefined || client.admittedBy === 'anonymous') return false;
+  return policies.policies.get(client.registrationPolicy ?? '')?.trusted === true;
 }

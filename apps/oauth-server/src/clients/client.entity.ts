@@ -4,6 +4,9 @@ import type { ClientMetadata } from './client-metadata';
 /** Who may use RFC 7592 self-service on a client; operators lock it with `clients:lock`. */
 export type SelfService = 'full' | 'read-only' | 'none';
 
+/** How a client was admitted at registration (RFC 7591 §3: open, initial access token, software statement). */
+export type Admission = 'anonymous' | 'initial_access_token' | 'software_statement';
+
 @Entity({ name: 'clients' })
 export class Client {
   @PrimaryColumn({ name: 'client_id', type: 'text' })
@@ -35,6 +38,10 @@ export class Client {
   /** The registration policy that admitted the client; every RFC 7592 update is judged under it. */
   @Column({ name: 'registration_policy', type: 'text', default: 'default' })
   registrationPolicy?: string;
+
+  /** How it was admitted; a `trusted` policy vouches only for a token or a statement (RFC 9700 §4.11.2). */
+  @Column({ name: 'admitted_by', type: 'text', default: 'anonymous' })
+  admittedBy?: Admission;
 
   /** The initial access token it registered with (null: anonymous, the static token, or since revoked). */
   @Column({ name: 'initial_access_token_id', type: 'uuid', nullable: true })

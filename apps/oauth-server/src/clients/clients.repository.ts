@@ -216,6 +216,7 @@ function insertRegistration(client: Client, token: RegistrationToken, audit?: Au
     token.expiresAt.toISOString(),
     token.revokedAt?.toISOString() ?? null,
     token.createdAt.toISOString(),
+    client.admittedBy ?? 'anonymous',
   ];
   if (!audit) return { sql: REGISTRATION_SQL, params };
   params.push(...AuditRepository.insertParams(audit));
@@ -224,11 +225,11 @@ function insertRegistration(client: Client, token: RegistrationToken, audit?: Au
 
 // Data-modifying CTEs run as one statement; the token's foreign key is checked at its end. Built
 // once: the text is also the prepared statement's identity (runStatement).
-const REGISTRATION_PARAMS = 15;
+const REGISTRATION_PARAMS = 16;
 const registrationSql = (audit: boolean): string => `WITH client AS (
       INSERT INTO clients (client_id, secret_hash, secret_expires_at, metadata, self_service, issued_at, updated_at,
-                           registration_policy, initial_access_token_id, registered_from, software_statement_claims)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                           registration_policy, initial_access_token_id, registered_from, software_statement_claims, admitted_by)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $16)
     ), token AS (
       INSERT INTO registration_tokens (client_id, token_hash, expires_at, revoked_at, created_at)
       VALUES ($1, $12, $13, $14, $15)

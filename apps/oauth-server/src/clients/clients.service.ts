@@ -88,6 +88,7 @@ export class ClientsService {
       issuedAt: now,
       updatedAt: now,
       registrationPolicy: policy.name,
+      admittedBy: verified ? 'software_statement' : context.initialAccessToken ? 'initial_access_token' : 'anonymous',
       initialAccessTokenId: context.initialAccessToken?.id ?? null,
       registeredFrom: context.sourceAddress,
       softwareStatementClaims: (verified?.metadata as Client['softwareStatementClaims']) ?? null,

@@ -22,6 +22,11 @@ export class ConsentService {
     return scopes.every((scope) => granted.has(scope)) ? grant.id : null;
   }
 
+  /** Whether the user has allowed this client anything (RFC 9700 §4.11.2: the user trusts it). */
+  async hasGrant(userId: string, clientId: string): Promise<boolean> {
+    return (await this.grants.find(userId, clientId)) !== null;
+  }
+
   /** Records the user's consent to these scopes (added to any granted before); returns the grant id. */
   async grant(userId: string, clientId: string, scopes: readonly string[]): Promise<string> {
     const existing = await this.grants.find(userId, clientId);

@@ -4,6 +4,7 @@ import { RegistrationPolicies1764220000000 } from './1764220000000-registration-
 import { CreateAuditEvents1764230000000 } from './1764230000000-create-audit-events';
 import { PartialRegistrationIndexes1764240000000 } from './1764240000000-partial-registration-indexes';
 import { RegistrationTokenHashKey1764250000000 } from './1764250000000-registration-token-hash-key';
+import { ClientAdmittedBy1764330000000 } from './1764330000000-client-admitted-by';
 import { IntrospectionAndKeyRevocation1764340000000 } from './1764340000000-introspection-and-key-revocation';
 
 /** Every migration in order; the server, ormconfig.ts and the tests all run this list. */
@@ -14,5 +15,6 @@ export const MIGRATIONS = [
   CreateAuditEvents1764230000000,
   PartialRegistrationIndexes1764240000000,
   RegistrationTokenHashKey1764250000000,
+  ClientAdmittedBy1764330000000,
   IntrospectionAndKeyRevocation1764340000000,
 ];

@@ -23,7 +23,7 @@ describe('registration policy file: validated at start-up, errors name the offen
           metadata_uris_match_redirect_uris: true,
           quotas: { per_source_address_per_day: 5, per_software_id_per_day: 20 },
         },
-        partners: { require_software_statement: true, quotas: { per_initial_access_token: 10 } },
+        partners: { require_software_statement: true, trusted: true, quotas: { per_initial_access_token: 10 } },
       },
     });
     expect(policies.openRegistrationPolicy).toBe('anonymous');
@@ -33,6 +33,9 @@ describe('registration policy file: validated at start-up, errors name the offen
       quotas: { perSourceAddressPerDay: 5, perSoftwareIdPerDay: 20 },
     });
     expect(policies.policies.get('partners')?.quotas.perInitialAccessToken).toBe(10);
+    expect(policies.policies.get('partners')?.trusted).toBe(true);
+    // RFC 9700 §4.11.2: trust is off unless the operator says so
+    expect(policies.policies.get('anonymous')?.trusted).toBe(false);
     expect(policies.softwareStatements).toMatchObject({ algorithms: ['ES256'], clockSkewSeconds: 60 });
   });
 
@@ -50,6 +53,7 @@ describe('registration policy file: validated at start-up, errors name the offen
     [{ policies: { a: { redirect_uris: { hosts: ['ex*mple.com'] } } } }, /policies\.a\.redirect_uris\.hosts\[0\]/],
     [{ policies: { a: { quotas: { per_source_address_per_day: 0 } } } }, /policies\.a\.quotas\.per_source_address_per_day: must be an integer/],
     [{ policies: { a: { public_pkce_clients_only: 'yes' } } }, /policies\.a\.public_pkce_clients_only: must be true or false/],
+    [{ policies: { a: { trusted: 'yes' } } }, /policies\.a\.trusted: must be true or false/],
     [{ policies: { a: {}, b: {} } }, /open_registration_policy: required when there is more than one policy/],
     [{ open_registration_policy: 'c', policies: { a: {} } }, /open_registration_policy: "c" is not one of the policies/],
     [{ policies: { a: { require_software_statement: true } } }, /software_statements: required because policy "a"/],
@@ -72,6 +76,7 @@ describe('registration policy rules', () => {
     publicPkceClientsOnly: false,
     requireSoftwareStatement: false,
     metadataUrisMatchRedirectUris: false,
+    trusted: false,
     quotas: {},
     ...overrides,
   });

@@ -24,6 +24,13 @@ export interface RegistrationPolicy {
   readonly softwareIds?: readonly string[];
   /** RFC 7591 §5: logo_uri, tos_uri, client_uri and policy_uri share scheme and host with a redirect URI. */
   readonly metadataUrisMatchRedirectUris: boolean;
+  /**
+   * RFC 9700 §4.11.2: the operator vouches for the redirect URIs of clients admitted under this policy
+   * by an initial access token or a software statement: /authorize may redirect their errors before
+   * the user has authenticated, and the consent page does not mark them unverified. Never applies to
+   * clients registered anonymously, whatever their policy says.
+   */
+  readonly trusted: boolean;
   readonly quotas: {
     /** Default number of registrations of a token minted under this policy. */
     readonly perInitialAccessToken?: number;
@@ -76,6 +83,7 @@ const POLICY_KEYS = [
   'require_software_statement',
   'software_ids',
   'metadata_uris_match_redirect_uris',
+  'trusted',
   'quotas',
 ];
 const REDIRECT_KEYS = ['schemes', 'hosts'];
@@ -156,6 +164,7 @@ function readPolicy(reader: Reader, name: string, raw: unknown, scopesSupported:
     requireSoftwareStatement: reader.boolean(policy.require_software_statement, `${at}.require_software_statement`),
     softwareIds: reader.list(policy.software_ids, `${at}.software_ids`, () => undefined),
     metadataUrisMatchRedirectUris: reader.boolean(policy.metadata_uris_match_redirect_uris, `${at}.metadata_uris_match_redirect_uris`),
+    trusted: reader.boolean(policy.trusted, `${at}.trusted`),
     quotas: {
       perInitialAccessToken: reader.count(quotas.per_initial_access_token, `${at}.quotas.per_initial_access_token`),
       perSoftwareIdPerDay: reader.count(quotas.per_software_id_per_day, `${at}.quotas.per_software_id_per_day`),
@@ -199,7 +208,7 @@ function readTrust(reader: Reader, raw: unknown): SoftwareStatementTrust | undef
 }
 
 function emptyPolicy(name: string): RegistrationPolicy {
-  return { name, publicPkceClientsOnly: false, requireSoftwareStatement: false, metadataUrisMatchRedirectUris: false, quotas: {} };
+  return { name, publicPkceClientsOnly: false, requireSoftwareStatement: false, metadataUrisMatchRedirectUris: false, trusted: false, quotas: {} };
 }
 
 /** Reads typed values out of the parsed document, recording a problem (with its key path) for each misfit. */
