@@ -100,7 +100,7 @@ describeWithBrowser('RFC 6749 §4.1 in a real browser: login and consent pages, 
     await page.close();
   });
 
-  it('a wrong password shows the generic message; Deny returns access_denied to the client', async () => {
+  it('a wrong password shows the generic message; Deny of an unverified client shows a page whose link returns access_denied (RFC 9700 §4.11.2)', async () => {
     const page = await context.newPage();
     await page.goto(authorizeUrl(pkcePair().challenge));
     await page.getByLabel('Username').fill('alice');
@@ -110,7 +110,10 @@ describeWithBrowser('RFC 6749 §4.1 in a real browser: login and consent pages, 
 
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('Unverified application').waitFor();
     await page.getByRole('button', { name: 'Deny' }).click();
+    // A self-registered client: no automatic redirect after Deny, the user goes on by choice
+    await page.getByRole('link', { name: `Continue to ${new URL(CALLBACK).host}` }).click();
     await page.waitForURL(`${CALLBACK}**`);
     const callback = new URL(page.url());
     expect(callback.searchParams.get('error')).toBe('access_denied');
