@@ -3,11 +3,12 @@ import { createLogger, PinoNestLogger, requestIdOptions } from '@app/logging';
 import { OAuthExceptionFilter, oauthValidationPipe } from '@app/oauth-errors';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { setUpOperations } from './http-operations';
 import { setUpCors } from './cors';
+import { setUpSwagger } from './openapi/swagger';
+import { useBoundedJsonBody } from './json-body';
 import fastifyCookie from '@fastify/cookie';
 import { Eta } from 'eta';
 
@@ -32,6 +33,8 @@ export async function createHttpApp(config: AppConfig, logger: Logger = createLo
   // Nest routes Fastify's own errors (body parsing, size, unknown routes) through this filter too.
   app.useGlobalFilters(new OAuthExceptionFilter(config.issuer));
   app.useGlobalPipes(oauthValidationPipe());
+  // Depth, value count and well-formed Unicode of JSON bodies, checked before anything walks them.
+  useBoundedJsonBody(app);
   // No enableShutdownHooks(): main.ts handles SIGTERM/SIGINT (graceful-shutdown.ts) so that the
   // listener closes before the pool drains and the process exits 0.
   // Issue 5: before the rate limiter, so a refused request still carries the CORS headers a page needs.
@@ -48,25 +51,4 @@ export async function createHttpApp(config: AppConfig, logger: Logger = createLo
 async function setUpHtml(app: NestFastifyApplication): Promise<void> {
   await app.register(fastifyCookie);
   app.setViewEngine({ engine: { eta: new Eta({ autoEscape: true }) }, templates: __dirname, production: true });
-}
-
-function setUpSwagger(app: NestFastifyApplication, config: AppConfig): void {
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Tessera')
-      .setDescription(
-        'OAuth 2.0 authorization server: dynamic client registration (RFC 7591) and management (RFC 7592). ' +
-          'Errors are JSON objects { error, error_description } as in RFC 6749 §5.2 and RFC 7591 §3.2.2.',
-      )
-      .setVersion('0.1.0')
-      .addServer(config.issuer)
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'RFC 7592 registration access token' }, 'registration-access-token')
-      .addBearerAuth(
-        { type: 'http', scheme: 'bearer', description: 'RFC 7591 §3 initial access token (REGISTRATION_MODE=protected)' },
-        'initial-access-token',
-      )
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }

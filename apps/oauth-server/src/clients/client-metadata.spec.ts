@@ -1,5 +1,5 @@
 import { InvalidClientMetadataError, InvalidRedirectUriError } from '@app/oauth-errors';
-import { assertValidClientMetadata, assertValidRedirectUri, MetadataPolicy, withRegistrationDefaults } from './client-metadata';
+import { assertValidClientMetadata, assertValidRedirectUri, ClientMetadata, MetadataPolicy, withRegistrationDefaults } from './client-metadata';
 
 const policy: MetadataPolicy = { scopesSupported: ['openid', 'profile', 'email'], maxRedirectUris: 5, maxContacts: 2 };
 
@@ -84,5 +84,98 @@ describe('RFC 7591 §2 / §2.1 metadata rules', () => {
   it('RFC 6749 §3.3: refuses a malformed scope string', () => {
     expect(() => assertValidClientMetadata({ ...valid(), scope: 'openid  profile' }, policy)).toThrow(/scope/);
     expect(() => assertValidClientMetadata({ ...valid(), scope: 'openid "x"' }, policy)).toThrow(/scope/);
+  });
+});
+
+describe('RFC 7591 §2 hostile metadata values', () => {
+  const valid = () => withRegistrationDefaults({ redirect_uris: ['https://a.example/cb'] }, policy);
+  const check = (fields: Partial<ClientMetadata>) => () => assertValidClientMetadata({ ...valid(), ...fields } as ClientMetadata, policy);
+
+  it.each([
+    ['U+202E right-to-left override', 'Goog \u202eelgooG'],
+    ['U+200B zero-width space', 'Goog\u200ble'],
+    ['U+200D zero-width joiner', 'Goog\u200dle'],
+    ['U+2066 left-to-right isolate', 'a\u2066b'],
+    ['U+FEFF byte order mark', '\ufeffGoogle'],
+    ['U+00AD soft hyphen', 'Goo\u00adgle'],
+    ['U+000A line feed', 'App\nERROR forged line'],
+    ['U+001B escape', 'App\u001b[2J'],
+    ['U+0085 next line', 'App\u0085x'],
+    ['U+2028 line separator', 'App\u2028x'],
+    ['U+E000 private use', 'App \ue000'],
+  ])('client_name with %s → invalid_client_metadata naming the field and the code point', (_case, name) => {
+    expect(check({ client_name: name })).toThrow(InvalidClientMetadataError);
+    expect(check({ client_name: name })).toThrow(/^client_name: .*found U\+[0-9A-F]{4}$/);
+  });
+
+  it('every human-readable field is checked: contacts, software_id, software_version', () => {
+    expect(check({ contacts: ['ok@example.com', 'a\u202e@example.com'] })).toThrow(/^contacts: /);
+    expect(check({ software_id: 'id\u200b' })).toThrow(/^software_id: /);
+    expect(check({ software_version: '1.0\n' })).toThrow(/^software_version: /);
+  });
+
+  it('accepts names in any script, with emoji and ordinary spaces', () => {
+    for (const name of ['Photo Book', 'Фотокнига', '写真アルバム', 'مكتبة الصور', 'Café 📷', 'a\u3000b']) {
+      expect(check({ client_name: name })).not.toThrow();
+    }
+  });
+
+  it('Unicode UAX #15: client_name is stored in NFC, so one name has one form', () => {
+    const decomposed = 'Cafe\u0301';
+    expect(withRegistrationDefaults({ client_name: decomposed }, policy).client_name).toBe('Caf\u00e9');
+  });
+
+  it('RFC 8259 §8.2: a lone surrogate in any value or member name → invalid_client_metadata', () => {
+    expect(check({ client_name: 'x\ud800' })).toThrow(/client_name: must be well-formed Unicode/);
+    expect(check({ jwks: { keys: [{ kty: 'RSA', n: '\udc00' }] } })).toThrow(/jwks\.keys\.n: must be well-formed/);
+    expect(check({ jwks: { keys: [{ kty: 'RSA', ['\ud800']: 'x' }] } })).toThrow(/member names must be well-formed/);
+  });
+
+  it.each([
+    ['U+2028 line separator', 'https://app.example.com/cb\u2028'],
+    ['a non-ASCII path', 'https://app.example.com/café'],
+    ['an IDN host', 'https://例え.jp/cb'],
+    ['U+00A0 no-break space', 'https://app.example.com/\u00a0'],
+    ['U+007F delete', 'https://app.example.com/\u007f'],
+  ])('RFC 3986 §2: a redirect URI with %s → invalid_redirect_uri', (_case, uri) => {
+    expect(() => assertValidRedirectUri(uri, 'web')).toThrow(InvalidRedirectUriError);
+    expect(() => assertValidRedirectUri(uri, 'web')).toThrow(/must be ASCII/);
+  });
+
+  it('RFC 3986 §2: the ASCII form of the same URIs is accepted', () => {
+    expect(() => assertValidRedirectUri('https://xn--r8jz45g.jp/caf%C3%A9', 'web')).not.toThrow();
+  });
+
+  it.each(['client_uri', 'logo_uri', 'tos_uri', 'policy_uri', 'jwks_uri'] as const)(
+    'RFC 3986 §2: %s must be ASCII → invalid_client_metadata naming the field',
+    (field) => {
+      for (const uri of ['https://app.example.com/\u2028', 'https://例え.jp/', 'https://app.example.com/\u0001', 'https://app.example.com/a b']) {
+        expect(check({ [field]: uri })).toThrow(InvalidClientMetadataError);
+        expect(check({ [field]: uri })).toThrow(new RegExp(`^${field}: must be`));
+      }
+      expect(check({ [field]: 'https://xn--r8jz45g.jp/caf%C3%A9' })).not.toThrow();
+    },
+  );
+
+  it.each([
+    ['not an object', ['k']],
+    ['no keys array', { kty: 'RSA' }],
+    ['a key that is an array', { keys: [['RSA']] }],
+    ['a nested member', { keys: [{ kty: 'RSA', n: { deeper: 'x' } }] }],
+    ['a nested array', { keys: [{ kty: 'RSA', x5c: [['MIIB']] }] }],
+    ['a number member', { keys: [{ kty: 'RSA', e: 65537 }] }],
+    ['a key without kty', { keys: [{ n: 'x', e: 'AQAB' }] }],
+    ['a private RSA key', { keys: [{ kty: 'RSA', n: 'x', e: 'AQAB', d: 'secret' }] }],
+    ['a symmetric key', { keys: [{ kty: 'oct', k: 'secret' }] }],
+  ])('RFC 7591 §2 / RFC 7517 §4–5: jwks with %s → invalid_client_metadata', (_case, jwks) => {
+    expect(check({ jwks } as unknown as Partial<ClientMetadata>)).toThrow(InvalidClientMetadataError);
+    expect(check({ jwks } as unknown as Partial<ClientMetadata>)).toThrow(/^jwks/);
+  });
+
+  it('RFC 7517 §4–5: a flat public JWK Set is accepted; members of the set other than keys are not stored', () => {
+    const key = { kty: 'RSA', n: 'x', e: 'AQAB', kid: 'k1', key_ops: ['verify'], x5c: ['MIIB'] };
+    expect(check({ jwks: { keys: [key] } })).not.toThrow();
+    const metadata = withRegistrationDefaults({ jwks: { keys: [key], extra: { a: 1 } } as unknown as ClientMetadata['jwks'] }, policy);
+    expect(metadata.jwks).toEqual({ keys: [key] });
   });
 });

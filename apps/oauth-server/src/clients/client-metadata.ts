@@ -1,3 +1,5 @@
+// String.prototype.isWellFormed (ES2024, Node 20+); tsconfig's lib is ES2023.
+/// <reference lib="es2024.string" />
 import { InvalidClientMetadataError, InvalidRedirectUriError } from '@app/oauth-errors';
 
 export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials'] as const;
@@ -24,12 +26,15 @@ export interface ClientMetadata {
   tos_uri?: string;
   policy_uri?: string;
   jwks_uri?: string;
-  jwks?: { keys: object[] };
+  jwks?: { keys: Jwk[] };
   software_id?: string;
   software_version?: string;
   /** RFC 7591 §2.3: the verified statement, kept as received so responses return it unmodified. */
   software_statement?: string;
 }
+
+/** RFC 7517 §4: one JSON Web Key; registered keys are flat (string or string-array members only). */
+export type Jwk = Record<string, string | string[]>;
 
 /** What a client may send: every RFC 7591 §2 member, each optional, not yet checked against the rules. */
 export type RequestedMetadata = {
@@ -84,21 +89,35 @@ export function withRegistrationDefaults(requested: RequestedMetadata, policy: M
     const value = requested[field];
     if (value !== undefined && value !== null) Object.assign(metadata, { [field]: value });
   }
+  // Canonically equivalent names look the same; store one form (Unicode UAX #15, NFC), so the
+  // consent page, logs and any later comparison see the same code points.
+  if (typeof metadata.client_name === 'string') metadata.client_name = metadata.client_name.normalize('NFC');
+  // RFC 7517 §5: members of a JWK Set other than "keys" are ignored, so they are not stored either.
+  const jwks = metadata.jwks as { keys?: unknown } | undefined;
+  if (jwks !== undefined && jwks !== null && typeof jwks === 'object' && Array.isArray(jwks.keys)) {
+    metadata.jwks = { keys: jwks.keys as Jwk[] };
+  }
   return metadata;
 }
 
 /** Throws InvalidClientMetadataError or InvalidRedirectUriError naming the first rule broken. */
 export function assertValidClientMetadata(metadata: ClientMetadata, policy: MetadataPolicy): void {
-  assertNoNulCharacters(metadata, '');
-  assertGrantAndResponseTypes(metadata);
   if (metadata.redirect_uris.length > policy.maxRedirectUris) {
     throw new InvalidRedirectUriError(`redirect_uris: at most ${policy.maxRedirectUris} are allowed`);
   }
+  // RFC 7591 §3.2.2: a redirect URI that is not one (NUL, U+2028, non-ASCII) is invalid_redirect_uri,
+  // so these run before the rules for every string.
+  for (const uri of metadata.redirect_uris) assertValidRedirectUri(uri, metadata.application_type);
+  assertStorableStrings(metadata, '');
+  for (const field of HUMAN_READABLE_FIELDS) {
+    const value = metadata[field];
+    for (const text of Array.isArray(value) ? value : value === undefined ? [] : [value]) assertDisplayableText(field, text);
+  }
+  assertGrantAndResponseTypes(metadata);
   // RFC 7591 §2: redirect_uris is required for redirect-based flows
   if (metadata.grant_types.includes('authorization_code') && metadata.redirect_uris.length === 0) {
     throw new InvalidRedirectUriError('redirect_uris: at least one is required for the authorization_code grant');
   }
-  for (const uri of metadata.redirect_uris) assertValidRedirectUri(uri, metadata.application_type);
   if (new Set(metadata.redirect_uris).size !== metadata.redirect_uris.length) {
     throw new InvalidRedirectUriError('redirect_uris: contains the same URI twice');
   }
@@ -110,9 +129,7 @@ export function assertValidClientMetadata(metadata: ClientMetadata, policy: Meta
   if (metadata.jwks_uri !== undefined && metadata.jwks !== undefined) {
     throw new InvalidClientMetadataError('jwks_uri and jwks must not both be present');
   }
-  if (metadata.jwks !== undefined && !Array.isArray((metadata.jwks as { keys?: unknown }).keys)) {
-    throw new InvalidClientMetadataError('jwks: must be a JWK Set, an object with a "keys" array');
-  }
+  if (metadata.jwks !== undefined) assertPublicJwkSet(metadata.jwks);
   for (const field of ['client_uri', 'logo_uri', 'tos_uri', 'policy_uri'] as const) {
     const value = metadata[field];
     if (value !== undefined) assertWebUrl(field, value, ['https:', 'http:']);
@@ -164,6 +181,9 @@ function assertGrantAndResponseTypes(metadata: ClientMetadata): void {
   }
 }
 
+// Anything but visible ASCII: controls, space, DEL and every non-ASCII code point.
+const NOT_URI_CHARACTER = /[^\x21-\x7e]/;
+
 const FORBIDDEN_SCHEMES = new Set(['javascript:', 'data:', 'file:', 'vbscript:', 'blob:', 'about:', 'filesystem:']);
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
@@ -173,7 +193,12 @@ export function assertValidRedirectUri(uri: string, applicationType: Application
     throw new InvalidRedirectUriError(`redirect_uris: "${truncate(uri)}" ${reason}`);
   };
   // The URL parser silently drops tabs, newlines and edge spaces ("java\tscript:"); refuse them outright.
-  if (/[\u0000-\u0020\u007f-\u009f]/.test(uri)) reject('must not contain whitespace or control characters');
+  // RFC 3986 §2: a URI is ASCII. An IRI (U+2028, an IDN host, a raw "é") would be stored as sent but
+  // could never be put in a Location header (RFC 9110 §10.2.2), so it is refused, not converted:
+  // redirect URIs are compared as exact strings (RFC 9700 §4.1.3), a rewritten one would never match.
+  if (NOT_URI_CHARACTER.test(uri)) {
+    reject('must be ASCII without whitespace or control characters: percent-encode the path, use the xn-- form of the host (RFC 3986 §2)');
+  }
   // RFC 6749 §3.1.2: the endpoint URI MUST NOT include a fragment component
   if (uri.includes('#')) reject('must not contain a fragment (RFC 6749 §3.1.2)');
   let url: URL;
@@ -218,13 +243,19 @@ function assertSupportedScope(scope: string, supported: readonly string[]): void
 }
 
 function assertWebUrl(field: string, value: string, schemes: string[]): void {
+  // RFC 3986 §2: as for redirect URIs, only the ASCII form is a URI; refused, never rewritten.
+  if (NOT_URI_CHARACTER.test(value)) {
+    throw new InvalidClientMetadataError(
+      `${field}: must be ASCII without whitespace or control characters: percent-encode the path, use the xn-- form of the host (RFC 3986 §2)`,
+    );
+  }
   let url: URL | undefined;
   try {
     url = new URL(value);
   } catch {
     url = undefined;
   }
-  if (!url || !schemes.includes(url.protocol) || /[\u0000-\u0020]/.test(value)) {
+  if (!url || !schemes.includes(url.protocol)) {
     throw new InvalidClientMetadataError(`${field}: must be an absolute ${schemes.join(' or ').replace(/:/g, '')} URL`);
   }
 }
@@ -233,16 +264,71 @@ function truncate(value: string): string {
   return value.length > 80 ? `${value.slice(0, 77)}...` : value;
 }
 
-// PostgreSQL cannot store U+0000 in text or jsonb; no metadata value has a use for it either.
-function assertNoNulCharacters(value: unknown, path: string): void {
+/** RFC 7591 §2 text meant for people (shown on the consent page, in logs, in the operator's CLI). */
+const HUMAN_READABLE_FIELDS = ['client_name', 'contacts', 'software_id', 'software_version'] as const;
+
+// Cc controls (newlines, escape sequences), Cf format characters (U+202E and the other bidi controls,
+// U+200B and the other zero-width characters, U+FEFF), Zl/Zp line and paragraph separators, Co private
+// use (glyphs differ per device, e.g. a vendor logo): each can make a name read as another or forge a line.
+const NOT_DISPLAYABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}]/u;
+
+/**
+ * One human-readable value: refuses what would let a registrant make its name look like another
+ * app's or break the line it is printed on (docs/dynamic-client-registration.md, "Text fields").
+ */
+export function assertDisplayableText(field: string, value: string): void {
+  const found = NOT_DISPLAYABLE.exec(value);
+  if (found) {
+    const codePoint = found[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+    throw new InvalidClientMetadataError(
+      `${field}: must not contain control, format (bidi, zero-width), separator or private-use characters; found U+${codePoint}`,
+    );
+  }
+}
+
+/** Members of a registered JWK that are private or secret key material (RFC 7518 §6.2.2, §6.3.2, §6.4, RFC 8037 §2). */
+const PRIVATE_JWK_MEMBERS = new Set(['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']);
+
+/**
+ * RFC 7591 §2: jwks is a JWK Set (RFC 7517 §5) of the client's public keys. Each key is a flat
+ * object: every member a string or an array of strings (x5c, key_ops), "kty" present
+ * (RFC 7517 §4.1). Nothing nested is stored, and no private key material.
+ */
+export function assertPublicJwkSet(jwks: unknown): void {
+  const keys = (jwks as { keys?: unknown } | null)?.keys;
+  if (jwks === null || typeof jwks !== 'object' || Array.isArray(jwks) || !Array.isArray(keys)) {
+    throw new InvalidClientMetadataError('jwks: must be a JWK Set, an object with a "keys" array (RFC 7517 §5)');
+  }
+  keys.forEach((key: unknown, index) => {
+    const at = `jwks.keys[${index}]`;
+    if (key === null || typeof key !== 'object' || Array.isArray(key)) {
+      throw new InvalidClientMetadataError(`${at}: must be a JWK, a JSON object (RFC 7517 §4)`);
+    }
+    for (const [name, value] of Object.entries(key)) {
+      const flat = typeof value === 'string' || (Array.isArray(value) && value.every((item) => typeof item === 'string'));
+      if (!flat) throw new InvalidClientMetadataError(`${at}.${truncate(name)}: must be a string or an array of strings`);
+      if (PRIVATE_JWK_MEMBERS.has(name)) {
+        throw new InvalidClientMetadataError(`${at}.${name}: private key material; register public keys only (RFC 7591 §2)`);
+      }
+    }
+    if (typeof (key as Jwk).kty !== 'string') throw new InvalidClientMetadataError(`${at}: "kty" is required (RFC 7517 §4.1)`);
+  });
+}
+
+// PostgreSQL cannot store U+0000 or a lone surrogate in text or jsonb; no metadata value has a use for either.
+// The JSON body parser refuses lone surrogates already (json-body.ts); software statement claims come here unparsed by it.
+function assertStorableStrings(value: unknown, path: string): void {
   if (typeof value === 'string') {
     if (value.includes('\u0000')) throw new InvalidClientMetadataError(`${path}: must not contain the NUL character`);
+    if (!value.isWellFormed()) throw new InvalidClientMetadataError(`${path}: must be well-formed Unicode (no lone surrogates)`);
   } else if (Array.isArray(value)) {
-    value.forEach((item) => assertNoNulCharacters(item, path));
+    value.forEach((item) => assertStorableStrings(item, path));
   } else if (value !== null && typeof value === 'object') {
     for (const [key, inner] of Object.entries(value)) {
-      if (key.includes('\u0000')) throw new InvalidClientMetadataError(`${path || 'metadata'}: member names must not contain the NUL character`);
-      assertNoNulCharacters(inner, path ? `${path}.${key}` : key);
+      if (key.includes('\u0000') || !key.isWellFormed()) {
+        throw new InvalidClientMetadataError(`${path || 'metadata'}: member names must be well-formed Unicode without NUL`);
+      }
+      assertStorableStrings(inner, path ? `${path}.${key}` : key);
     }
   }
 }

@@ -1,4 +1,4 @@
-import { RequireJsonGuard } from '@app/oauth-errors';
+import { InvalidClientMetadataError, RequireJsonGuard } from '@app/oauth-errors';
 import { Body, Controller, Delete, Get, Header, HttpCode, Post, Put, Req, UseGuards } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -11,6 +11,8 @@ import {
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
+import { RouteConfig } from '@nestjs/platform-fastify';
+import { JsonBodyRouteConfig } from '../json-body';
 import { ClientsService } from './clients.service';
 import { ClientInformationDto } from './dto/client-information.dto';
 import { RegisterClientDto } from './dto/register-client.dto';
@@ -18,6 +20,9 @@ import { UpdateClientDto } from './dto/update-client.dto';
 import { ApiOAuthErrorResponses, OAuthErrorDto } from './dto/oauth-error.dto';
 import { InitialAccessTokenGuard, RegistrationRequest } from './guards/initial-access-token.guard';
 import { ClientManagementRequest, RegistrationTokenGuard } from './guards/registration-token.guard';
+
+// RFC 7591 §3.2.2 / RFC 7592 §2.2: a body refused by the JSON parser (too deep, ill-formed Unicode) is invalid_client_metadata.
+const METADATA_BODY: JsonBodyRouteConfig = { jsonBodyError: InvalidClientMetadataError };
 
 @ApiTags('Dynamic client registration')
 @Controller('register')
@@ -27,6 +32,7 @@ export class ClientsController {
   @Post()
   @HttpCode(201)
   @UseGuards(InitialAccessTokenGuard, RequireJsonGuard)
+  @RouteConfig(METADATA_BODY)
   // RFC 7591 §3.2.1: the response carries secrets, so it is never cached
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
@@ -60,6 +66,7 @@ export class ClientsController {
 
   @Put(':clientId')
   @UseGuards(RegistrationTokenGuard, RequireJsonGuard)
+  @RouteConfig(METADATA_BODY)
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
   @ApiOperation({

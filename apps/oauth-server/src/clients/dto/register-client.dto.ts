@@ -11,6 +11,7 @@ import {
 import {
   APPLICATION_TYPES,
   GRANT_TYPES,
+  Jwk,
   RESPONSE_TYPES,
   TOKEN_ENDPOINT_AUTH_METHODS,
 } from '../client-metadata';
@@ -31,7 +32,8 @@ export class RegisterClientDto {
   static readonly validationError = InvalidClientMetadataError;
 
   @ApiPropertyOptional({
-    description: 'Redirection URIs (RFC 6749 §3.1.2). Required for the authorization_code grant. Exact match only.',
+    description:
+      'Redirection URIs (RFC 6749 §3.1.2). Required for the authorization_code grant. Exact match only. ASCII only (RFC 3986 §2): percent-encode the path, use the xn-- form of an internationalized host.',
     example: ['https://app.example.com/callback'],
     type: [String],
   })
@@ -64,15 +66,19 @@ export class RegisterClientDto {
   @IsOptional() @IsArray() @ArrayMaxSize(MAX_LIST) @IsString({ each: true }) @MaxLength(MAX_TEXT, { each: true })
   response_types?: string[];
 
-  @ApiPropertyOptional({ description: 'Human-readable client name shown on the consent page.', example: 'Example App' })
+  @ApiPropertyOptional({
+    description:
+      'Human-readable client name shown on the consent page. No control, format (bidi, zero-width), line-separator or private-use characters; stored in Unicode NFC.',
+    example: 'Example App',
+  })
   @IsOptional() @IsString() @MaxLength(MAX_TEXT)
   client_name?: string;
 
-  @ApiPropertyOptional({ description: 'Home page of the client (http or https).', example: 'https://app.example.com' })
+  @ApiPropertyOptional({ description: 'Home page of the client (http or https), ASCII only (RFC 3986 §2).', example: 'https://app.example.com' })
   @IsOptional() @IsString() @MaxLength(MAX_URI)
   client_uri?: string;
 
-  @ApiPropertyOptional({ description: 'Logo of the client (http or https).', example: 'https://app.example.com/logo.png' })
+  @ApiPropertyOptional({ description: 'Logo of the client (http or https), ASCII only (RFC 3986 §2).', example: 'https://app.example.com/logo.png' })
   @IsOptional() @IsString() @MaxLength(MAX_URI)
   logo_uri?: string;
 
@@ -87,21 +93,25 @@ export class RegisterClientDto {
   @IsOptional() @IsArray() @ArrayMaxSize(MAX_LIST) @IsString({ each: true }) @MaxLength(320, { each: true })
   contacts?: string[];
 
-  @ApiPropertyOptional({ description: 'Terms of service of the client (http or https).', example: 'https://app.example.com/tos' })
+  @ApiPropertyOptional({ description: 'Terms of service of the client (http or https), ASCII only (RFC 3986 §2).', example: 'https://app.example.com/tos' })
   @IsOptional() @IsString() @MaxLength(MAX_URI)
   tos_uri?: string;
 
-  @ApiPropertyOptional({ description: 'Privacy policy of the client (http or https).', example: 'https://app.example.com/privacy' })
+  @ApiPropertyOptional({ description: 'Privacy policy of the client (http or https), ASCII only (RFC 3986 §2).', example: 'https://app.example.com/privacy' })
   @IsOptional() @IsString() @MaxLength(MAX_URI)
   policy_uri?: string;
 
-  @ApiPropertyOptional({ description: "URL of the client's JWK Set (https). Never together with jwks." })
+  @ApiPropertyOptional({ description: "URL of the client's JWK Set (https, ASCII only). Never together with jwks." })
   @IsOptional() @IsString() @MaxLength(MAX_URI)
   jwks_uri?: string;
 
-  @ApiPropertyOptional({ description: "The client's JWK Set by value. Never together with jwks_uri.", type: Object })
+  @ApiPropertyOptional({
+    description:
+      "The client's public keys by value: a JWK Set { keys: [...] } (RFC 7517 §5). Each key is flat (string or string-array members), has kty and no private members. Never together with jwks_uri.",
+    type: Object,
+  })
   @IsOptional() @IsObject()
-  jwks?: { keys: object[] };
+  jwks?: { keys: Jwk[] };
 
   @ApiPropertyOptional({ description: 'Identifier of the client software, stable across instances.', example: '4NRB1-0XZABZI9E6-5SM3R' })
   @IsOptional() @IsString() @MaxLength(MAX_TEXT)
