@@ -10,3 +10,4 @@ export * from './oauth-exception.filter';
 export * from './oauth-validation.pipe';
 export * from './rfc6750.bearer';
 export * from './require-json.guard';
+export * from './openapi';

@@ -93,14 +93,16 @@ describe('OpenAPI document and Swagger UI', () => {
     expect(doc.components.schemas.UpdateClientDto.properties).not.toHaveProperty('registration_access_token');
   });
 
-  it('/docs-json documents every JSON endpoint of the authorization-code flow; the HTML pages are left out', async () => {
+  it('/docs-json documents every JSON endpoint of the authorization-code flow; the HTML pages are described as browser pages', async () => {
     const doc = (await app.http.get('/docs-json')).body;
     expect(doc.paths['/token'].post.requestBody.content).toHaveProperty('application/x-www-form-urlencoded');
     expect(doc.paths['/token'].post.responses).toEqual(expect.objectContaining({ '200': expect.anything(), '400': expect.anything(), '401': expect.anything() }));
     for (const path of ['/revoke', '/introspect']) expect(doc.paths[path]).toHaveProperty('post');
     expect(doc.paths['/userinfo']).toEqual(expect.objectContaining({ get: expect.anything(), post: expect.anything() }));
     expect(doc.paths['/jwks.json']).toHaveProperty('get');
-    for (const html of ['/login', '/logout', '/authorize', '/authorize/decision', '/account']) expect(doc.paths).not.toHaveProperty(html);
+    for (const html of ['/login', '/logout', '/authorize', '/authorize/decision', '/account']) {
+      for (const operation of Object.values(doc.paths[html] as Record<string, { tags: string[] }>)) expect(operation.tags).toEqual(['Browser pages']);
+    }
   });
 
   it('/docs serves the Swagger UI', async () => {

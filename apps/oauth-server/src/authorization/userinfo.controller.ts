@@ -1,10 +1,35 @@
-import { bearerToken, InsufficientScopeError, InvalidTokenError } from '@app/oauth-errors';
-import { Controller, Get, Header, HttpCode, Post, Req } from '@nestjs/common';
+import { ApiOAuthErrorResponse, bearerToken, InsufficientScopeError, InvalidTokenError, OAuthErrorResponseOptions } from '@app/oauth-errors';
+import { applyDecorators, Controller, Get, Header, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { UsersService } from '../login/users.service';
 import { UserinfoResponseDto } from './dto/token.dto';
 import { TokenIssuerService } from './token-issuer.service';
+
+// OIDC Core §5.3.3 / RFC 6750 §3.1: the error responses of the UserInfo endpoint, each with a body it sends.
+const USERINFO_401: OAuthErrorResponseOptions = {
+  status: 401,
+  description: 'RFC 6750 §3.1: no token → empty body and a bare Bearer challenge; an invalid, expired or revoked access token → invalid_token.',
+  challenge: 'Bearer realm="<ISSUER>", error="invalid_token", error_description="…"',
+  examples: {
+    invalid_token: { summary: 'Invalid, expired or revoked access token', error: 'invalid_token', error_description: 'the access token is invalid, expired or revoked' },
+  },
+};
+const USERINFO_403: OAuthErrorResponseOptions = {
+  status: 403,
+  description: 'RFC 6750 §3.1: the access token was not issued for the openid scope.',
+  challenge: 'Bearer realm="<ISSUER>", error="insufficient_scope", error_description="…"',
+  examples: {
+    insufficient_scope: { summary: 'No openid scope', error: 'insufficient_scope', error_description: 'the access token lacks the openid scope' },
+  },
+};
+const ApiUserinfo = (): MethodDecorator =>
+  applyDecorators(
+    ApiBearerAuth('access-token'),
+    ApiOkResponse({ type: UserinfoResponseDto }),
+    ApiOAuthErrorResponse(USERINFO_401),
+    ApiOAuthErrorResponse(USERINFO_403),
+  );
 
 /** OIDC Core §5.3 UserInfo Endpoint: claims about the user, by the scopes of the access token. */
 @ApiTags('OpenID Connect')
@@ -18,8 +43,7 @@ export class UserinfoController {
   @Get()
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: 'OIDC Core §5.3.1 UserInfo Request (GET)' })
-  @ApiBearerAuth('access-token')
-  @ApiOkResponse({ type: UserinfoResponseDto })
+  @ApiUserinfo()
   get(@Req() request: FastifyRequest): Promise<UserinfoResponseDto> {
     return this.userinfo(request);
   }
@@ -29,8 +53,7 @@ export class UserinfoController {
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: 'OIDC Core §5.3.1 UserInfo Request (POST)' })
-  @ApiBearerAuth('access-token')
-  @ApiOkResponse({ type: UserinfoResponseDto })
+  @ApiUserinfo()
   post(@Req() request: FastifyRequest): Promise<UserinfoResponseDto> {
     return this.userinfo(request);
   }

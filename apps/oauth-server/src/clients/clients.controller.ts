@@ -4,11 +4,11 @@ import {
   ApiBearerAuth,
   ApiBody,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
+  ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
 import { RouteConfig } from '@nestjs/platform-fastify';
@@ -17,7 +17,8 @@ import { ClientsService } from './clients.service';
 import { ClientInformationDto } from './dto/client-information.dto';
 import { RegisterClientDto } from './dto/register-client.dto';
 import { UpdateClientDto } from './dto/update-client.dto';
-import { ApiOAuthErrorResponses, OAuthErrorDto } from './dto/oauth-error.dto';
+import { ApiRegistrationErrorResponses } from './dto/registration-errors.decorator';
+import { REGISTRATION_EXAMPLES, UPDATE_EXAMPLES } from './dto/registration-examples';
 import { InitialAccessTokenGuard, RegistrationRequest } from './guards/initial-access-token.guard';
 import { ClientManagementRequest, RegistrationTokenGuard } from './guards/registration-token.guard';
 
@@ -42,10 +43,12 @@ export class ClientsController {
       'Registers a client under a registration policy: the initial access token’s (RFC 7591 §3), or the open-registration policy without one. ' +
       'With REGISTRATION_MODE=protected a token is required. A daily quota of the policy answers 403.',
   })
+  // RFC 7591 §3: the initial access token is optional unless REGISTRATION_MODE=protected
+  @ApiSecurity({})
   @ApiBearerAuth('initial-access-token')
-  @ApiBody({ type: RegisterClientDto })
+  @ApiBody({ type: RegisterClientDto, examples: REGISTRATION_EXAMPLES })
   @ApiCreatedResponse({ description: 'RFC 7591 §3.2.1 Client Information Response', type: ClientInformationDto })
-  @ApiOAuthErrorResponses('registration')
+  @ApiRegistrationErrorResponses('register')
   register(@Req() request: RegistrationRequest, @Body() body: RegisterClientDto): Promise<ClientInformationDto> {
     return this.clients.register(body, { initialAccessToken: request.initialAccessToken, sourceAddress: request.ip ?? null });
   }
@@ -58,8 +61,7 @@ export class ClientsController {
   @ApiBearerAuth('registration-access-token')
   @ApiParam({ name: 'clientId', description: 'The client_id from registration' })
   @ApiOkResponse({ description: 'RFC 7592 §3 Client Information Response (no client_secret)', type: ClientInformationDto })
-  @ApiForbiddenResponse({ description: 'Self-service disabled by the operator', type: OAuthErrorDto })
-  @ApiOAuthErrorResponses('management')
+  @ApiRegistrationErrorResponses('read')
   read(@Req() request: ClientManagementRequest): Promise<ClientInformationDto> {
     return this.clients.read(request.registeredClient!);
   }
@@ -75,10 +77,9 @@ export class ClientsController {
   })
   @ApiBearerAuth('registration-access-token')
   @ApiParam({ name: 'clientId', description: 'The client_id from registration' })
-  @ApiBody({ type: UpdateClientDto })
+  @ApiBody({ type: UpdateClientDto, examples: UPDATE_EXAMPLES })
   @ApiOkResponse({ description: 'RFC 7592 §3 Client Information Response', type: ClientInformationDto })
-  @ApiForbiddenResponse({ description: 'Self-service (or updates) disabled by the operator', type: OAuthErrorDto })
-  @ApiOAuthErrorResponses('update')
+  @ApiRegistrationErrorResponses('update')
   update(@Req() request: ClientManagementRequest, @Body() body: UpdateClientDto): Promise<ClientInformationDto> {
     return this.clients.update(request.registeredClient!, body);
   }
@@ -90,8 +91,7 @@ export class ClientsController {
   @ApiBearerAuth('registration-access-token')
   @ApiParam({ name: 'clientId', description: 'The client_id from registration' })
   @ApiNoContentResponse({ description: 'Deleted; the client_id, secret and registration access token stop working' })
-  @ApiForbiddenResponse({ description: 'Self-service (or deletion) disabled by the operator', type: OAuthErrorDto })
-  @ApiOAuthErrorResponses('management')
+  @ApiRegistrationErrorResponses('delete')
   async delete(@Req() request: ClientManagementRequest): Promise<void> {
     await this.clients.delete(request.registeredClient!);
   }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryController } from './discovery.controller';
+import { HomeController } from './home.controller';
 
-@Module({ controllers: [DiscoveryController] })
+@Module({ controllers: [DiscoveryController, HomeController] })
 export class DiscoveryModule {}
