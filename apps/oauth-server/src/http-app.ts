@@ -9,6 +9,7 @@ import { setUpOperations } from './http-operations';
 import { setUpCors } from './cors';
 import { setUpSwagger } from './openapi/swagger';
 import { useBoundedJsonBody } from './json-body';
+import { connectionTimeoutOptions, limitConnections } from './connection-limits';
 import fastifyCookie from '@fastify/cookie';
 import { Eta } from 'eta';
 
@@ -24,12 +25,15 @@ export async function createHttpApp(config: AppConfig, logger: Logger = createLo
     ...requestIdOptions(),
     // Fastify accepts a hop count too; its typings omit it.
     trustProxy: config.proxy.trust as unknown as boolean | string[],
+    // Header, body and idle timeouts well below Node's 300 s (connection-limits.ts).
+    ...connectionTimeoutOptions(config.http),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: new PinoNestLogger(logger, config.logging.moduleLevels),
     bufferLogs: false,
     abortOnError: false,
   });
+  limitConnections(app.getHttpServer(), config.http);
   // Nest routes Fastify's own errors (body parsing, size, unknown routes) through this filter too.
   app.useGlobalFilters(new OAuthExceptionFilter(config.issuer));
   app.useGlobalPipes(oauthValidationPipe());

@@ -5,7 +5,17 @@ import { issuerUrl, loadConfig } from './app-config';
 describe('configuration', () => {
   it('has local-safe defaults: port 3000, loopback host, embedded database, open registration', () => {
     const config = loadConfig({});
-    expect(config.http).toEqual({ port: 3000, host: '127.0.0.1', bodyLimitBytes: 65536 });
+    expect(config.http).toEqual({
+      port: 3000,
+      host: '127.0.0.1',
+      bodyLimitBytes: 65536,
+      headersTimeoutSeconds: 10,
+      requestTimeoutSeconds: 30,
+      idleTimeoutSeconds: 60,
+      keepAliveTimeoutSeconds: 72,
+      maxConnections: 4096,
+      maxConnectionsPerAddress: 256,
+    });
     expect(config.issuer).toBe('http://localhost:3000');
     expect(config.database).toEqual({ kind: 'pglite', dataDir: './data/pglite', migrationsRun: true });
     expect(config.registration).toMatchObject({ mode: 'open', tokenRotation: 'on-every-use', tokenGraceSeconds: 300, clientSecretTtlSeconds: 0 });
@@ -35,6 +45,13 @@ describe('configuration', () => {
     expect(load).toThrow(/PORT="abc"/);
     expect(load).toThrow(/REGISTRATION_TOKEN_ROTATION="sometimes"/);
     expect(load).toThrow(/ISSUER=/);
+  });
+
+  it('connection settings: no per-address cap behind a proxy unless set; a headers timeout above the request timeout fails', () => {
+    expect(loadConfig({ HTTP_TRUST_PROXY: '10.0.0.0/8' }).http.maxConnectionsPerAddress).toBe(0);
+    expect(loadConfig({ HTTP_TRUST_PROXY: '10.0.0.0/8', HTTP_MAX_CONNECTIONS_PER_ADDRESS: '50' }).http.maxConnectionsPerAddress).toBe(50);
+    expect(() => loadConfig({ HTTP_HEADERS_TIMEOUT_SECONDS: '40' })).toThrow(/HTTP_HEADERS_TIMEOUT_SECONDS=40: must not exceed HTTP_REQUEST_TIMEOUT_SECONDS \(30\)/);
+    expect(() => loadConfig({ HTTP_REQUEST_TIMEOUT_SECONDS: '301' })).toThrow(/HTTP_REQUEST_TIMEOUT_SECONDS/);
   });
 
   describe('secret settings are never repeated in a start-up error', () => {

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { validateEnvironment } from './environment-variables';
+import { EnvironmentVariables, InvalidConfigurationError, validateEnvironment } from './environment-variables';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 export type RegistrationMode = 'open' | 'protected';
@@ -16,7 +16,19 @@ export type DatabaseConfig =
   | { kind: 'pglite'; dataDir: string; migrationsRun: boolean };
 
 export interface AppConfig {
-  readonly http: { readonly port: number; readonly host: string; readonly bodyLimitBytes: number };
+  readonly http: {
+    readonly port: number;
+    readonly host: string;
+    readonly bodyLimitBytes: number;
+    /** Slow or incomplete requests are closed (docs/operations.md, "Connections"). */
+    readonly headersTimeoutSeconds: number;
+    readonly requestTimeoutSeconds: number;
+    readonly idleTimeoutSeconds: number;
+    readonly keepAliveTimeoutSeconds: number;
+    readonly maxConnections: number;
+    /** Open connections from one peer address; 0 = no per-address cap. */
+    readonly maxConnectionsPerAddress: number;
+  };
   /** The public base URL; every URL the server hands out is built from it, never from Host. */
   readonly issuer: string;
   readonly database: DatabaseConfig;
@@ -114,7 +126,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     : { kind: 'pglite', dataDir: vars.PGLITE_DATA_DIR ?? './data/pglite', migrationsRun };
 
   return deepFreeze({
-    http: { port, host: vars.HOST ?? '127.0.0.1', bodyLimitBytes: vars.HTTP_BODY_LIMIT_BYTES ?? 65536 },
+    http: httpConfig(vars, port),
     issuer: vars.ISSUER ?? `http://localhost:${port}`,
     database,
     logging: {
@@ -180,6 +192,31 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       keyEncryptionKey: vars.OAUTH_KEY_ENCRYPTION_KEY,
     },
   });
+}
+
+function httpConfig(vars: EnvironmentVariables, port: number): AppConfig['http'] {
+  const trustProxy = vars.HTTP_TRUST_PROXY !== undefined && vars.HTTP_TRUST_PROXY !== 'false';
+  const http = {
+    port,
+    host: vars.HOST ?? '127.0.0.1',
+    bodyLimitBytes: vars.HTTP_BODY_LIMIT_BYTES ?? 65536,
+    // Well below Node's 300 s: ~20k incomplete bodies from one host exhausted the file descriptors.
+    headersTimeoutSeconds: vars.HTTP_HEADERS_TIMEOUT_SECONDS ?? 10,
+    requestTimeoutSeconds: vars.HTTP_REQUEST_TIMEOUT_SECONDS ?? 30,
+    idleTimeoutSeconds: vars.HTTP_IDLE_TIMEOUT_SECONDS ?? 60,
+    // Fastify's default: above the 60 s idle timeout of common load balancers.
+    keepAliveTimeoutSeconds: vars.HTTP_KEEP_ALIVE_TIMEOUT_SECONDS ?? 72,
+    maxConnections: vars.HTTP_MAX_CONNECTIONS ?? 4096,
+    // Behind a proxy every connection comes from the proxy: no per-address cap unless one is set.
+    maxConnectionsPerAddress: vars.HTTP_MAX_CONNECTIONS_PER_ADDRESS ?? (trustProxy ? 0 : 256),
+  };
+  // Node refuses a headers timeout above the request timeout (the headers are part of the request).
+  if (http.headersTimeoutSeconds > http.requestTimeoutSeconds) {
+    throw new InvalidConfigurationError(
+      `Invalid configuration:\n  HTTP_HEADERS_TIMEOUT_SECONDS=${http.headersTimeoutSeconds}: must not exceed HTTP_REQUEST_TIMEOUT_SECONDS (${http.requestTimeoutSeconds})`,
+    );
+  }
+  return http;
 }
 
 /** Joins a path onto the issuer without doubling or dropping the slash. */

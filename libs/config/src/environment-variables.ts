@@ -73,6 +73,26 @@ export class EnvironmentVariables {
   @IsOptional() @IsInt() @Min(1024) @Max(10 * 1024 * 1024)
   HTTP_BODY_LIMIT_BYTES?: number;
 
+  // Slow or incomplete requests hold a socket (a file descriptor) until a timeout closes it: Node's
+  // own limit is 300 s for a request. Defaults and the rule between them: app-config.ts.
+  @IsOptional() @IsInt() @Min(1) @Max(300)
+  HTTP_HEADERS_TIMEOUT_SECONDS?: number;
+
+  @IsOptional() @IsInt() @Min(1) @Max(300)
+  HTTP_REQUEST_TIMEOUT_SECONDS?: number;
+
+  @IsOptional() @IsInt() @Min(1) @Max(3600)
+  HTTP_IDLE_TIMEOUT_SECONDS?: number;
+
+  @IsOptional() @IsInt() @Min(1) @Max(3600)
+  HTTP_KEEP_ALIVE_TIMEOUT_SECONDS?: number;
+
+  @IsOptional() @IsInt() @Min(1) @Max(1_000_000)
+  HTTP_MAX_CONNECTIONS?: number;
+
+  @IsOptional() @IsInt() @Min(0) @Max(1_000_000)
+  HTTP_MAX_CONNECTIONS_PER_ADDRESS?: number;
+
   @IsOptional() @IsIn(REGISTRATION_MODES)
   REGISTRATION_MODE?: string;
 
