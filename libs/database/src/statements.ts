@@ -51,3 +51,13 @@ function statementName(sql: string): string {
   }
   return name;
 }
+
+/**
+ * PostgreSQL 23503 foreign_key_violation, as pg and PGlite report it through TypeORM: the row a
+ * write refers to (a client, a user, a consent grant) was deleted by a concurrent transaction.
+ */
+export function isForeignKeyViolation(error: unknown): boolean {
+  if (!(error instanceof QueryFailedError)) return false;
+  const { code, driverError } = error as QueryFailedError & { code?: unknown; driverError?: { code?: unknown } };
+  return (driverError?.code ?? code) === '23503';
+}

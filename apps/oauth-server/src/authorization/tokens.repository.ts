@@ -1,6 +1,7 @@
+import { isForeignKeyViolation } from '@app/database';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AccessTokenRecord } from './access-token.entity';
 import { RefreshToken } from './refresh-token.entity';
 
@@ -109,11 +110,4 @@ async function revokeFamily(manager: EntityManager, familyId: string): Promise<v
 // node-postgres returns [rows, count] for UPDATE … RETURNING through TypeORM; PGlite returns the rows.
 function rowCount(result: unknown[]): number {
   return Array.isArray(result[0]) ? (result[0] as unknown[]).length : result.length;
-}
-
-/** PostgreSQL 23503 foreign_key_violation, as pg and PGlite report it through TypeORM. */
-function isForeignKeyViolation(error: unknown): boolean {
-  if (!(error instanceof QueryFailedError)) return false;
-  const { code, driverError } = error as QueryFailedError & { code?: string; driverError?: { code?: string } };
-  return (driverError?.code ?? code) === '23503';
 }

@@ -161,7 +161,10 @@ export class ClientsService {
     const issued: IssuedSecrets = {};
     if (this.config.registration.tokenRotation === 'on-every-use') {
       const { token, value } = await this.newRegistrationToken(client.clientId, new Date());
-      await this.tokens.rotate(token, this.config.registration.tokenGraceSeconds);
+      // RFC 7592 §2.1, RFC 6750 §3.1: a read that loses the race with a delete finds no client: 401, not a 500
+      if (!(await this.tokens.rotate(token, this.config.registration.tokenGraceSeconds))) {
+        throw new InvalidTokenError('the registration access token is not valid for this client');
+      }
       issued.registrationAccessToken = value;
     }
     return toClientInformation(client, issued, this.config);

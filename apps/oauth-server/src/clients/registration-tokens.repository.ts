@@ -1,4 +1,4 @@
-import { runStatement } from '@app/database';
+import { isForeignKeyViolation, runStatement } from '@app/database';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -54,10 +54,19 @@ export class RegistrationTokensRepository {
 
   /**
    * Stores a new token and lets every older live token of the client run out after the grace
-   * period, so a client whose response was lost can retry with the token it still has.
+   * period, so a client whose response was lost can retry with the token it still has. False when
+   * the client was deleted meanwhile (a read racing an RFC 7592 §2.3 delete): its foreign key
+   * refuses the new token. Given `manager`, the caller holds the client's row lock.
    */
-  async rotate(token: RegistrationToken, graceSeconds: number, manager?: EntityManager): Promise<void> {
-    if (!manager) return this.dataSource.transaction((inner) => this.rotate(token, graceSeconds, inner));
+  async rotate(token: RegistrationToken, graceSeconds: number, manager?: EntityManager): Promise<boolean> {
+    if (!manager) {
+      try {
+        return await this.dataSource.transaction((inner) => this.rotate(token, graceSeconds, inner));
+      } catch (error) {
+        if (isForeignKeyViolation(error)) return false;
+        throw error;
+      }
+    }
     await manager.insert(RegistrationToken, token);
     await manager.query(
       `UPDATE registration_tokens
@@ -67,6 +76,7 @@ export class RegistrationTokensRepository {
           AND expires_at > now() + make_interval(secs => $3)`,
       [token.clientId, token.tokenHash, graceSeconds],
     );
+    return true;
   }
 }
 
