@@ -335,4 +335,4 @@ function reportNotes() {
   ];
 }
 
-module.exports = { KEYS, config, context, prepare, prepareFloor, defineScenarios, reportNotes, wanted };
+module.exports = { KEYS, PASSWORD, config, context, prepare, prepareFloor, defineScenarios, reportNotes, wanted, cliCreateUser };

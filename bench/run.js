@@ -28,6 +28,7 @@ const os = require('node:os');
 const path = require('node:path');
 const pg = require('pg');
 const authorizationCode = require('./authorization-code');
+const loginFlood = require('./login-flood');
 
 const ROOT = path.resolve(__dirname, '..');
 const SERVER_ENTRY = path.join(ROOT, 'dist', 'apps', 'oauth-server', 'src', 'main.js');
@@ -362,6 +363,8 @@ async function startServer(databaseUrl) {
     // Issue 3: set explicitly, the floor compares at the same cost (bench/authorization-code.js)
     LOGIN_BCRYPT_COST: String(authorizationCode.config.bcryptCost),
     REGISTRATION_TOKEN_ROTATION: settings.tokenRotation,
+    // bench/login-flood.js gives each simulated client its own address through X-Forwarded-For.
+    HTTP_TRUST_PROXY: 'true',
     SHUTDOWN_GRACE_SECONDS: String(SERVER_SHUTDOWN_GRACE_SECONDS),
     ...(settings.rateLimit === 'off'
       ? { RATE_LIMIT_ENABLED: 'false' }
@@ -897,7 +900,7 @@ function defineScenarios(server, floor, pools) {
 
 function selectScenarios(all) {
   if (!settings.only) return all;
-  const known = new Set(all.map((scenario) => scenario.key));
+  const known = new Set([...all.map((scenario) => scenario.key), loginFlood.KEY]);
   const unknown = settings.only.filter((key) => !known.has(key));
   if (unknown.length) throw new Error(`BENCH_SCENARIOS: unknown ${unknown.join(', ')}; known: ${[...known].join(', ')}`);
   const wanted = new Set(settings.only);
@@ -1157,6 +1160,12 @@ async function main() {
     });
   }
   const results = await measureAll(scenarios);
+  // Not a req/s scenario next to a floor: latency of one login with and without a flood (bench/login-flood.js).
+  let flood;
+  if (!settings.only || settings.only.includes(loginFlood.KEY)) {
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: databaseUrl, ISSUER: server.origin, TOKEN_HASH_KEY: server.env.TOKEN_HASH_KEY, LOGIN_BCRYPT_COST: server.env.LOGIN_BCRYPT_COST };
+    flood = await loginFlood.run({ server, createUser: (username) => authorizationCode.cliCreateUser(env, username), password: authorizationCode.PASSWORD, progress, sleep });
+  }
 
   const machine = {
     finishedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
@@ -1172,13 +1181,18 @@ async function main() {
     database: state.dbName,
   };
   const report = buildReport(results, machine, scenarios);
+  if (flood) {
+    report.markdown += `\n${flood.markdown}`;
+    if (!flood.valid) report.invalid.push('login-flood');
+    else if (flood.ratio >= flood.target) report.missed.push(`login-flood ${flood.ratio.toFixed(2)} ≥ ${flood.target}`);
+  }
   if (state.server.logs.count > 0) {
     const tail = state.server.logs.tail.slice(-6).map((line) => (line.length > 400 ? `${line.slice(0, 400)} …` : line));
     report.markdown += `\n### Server log (last lines, warn and above)\n\n\`\`\`\n${tail.join('\n')}\n\`\`\`\n`;
   }
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
   fs.writeFileSync(path.join(RESULTS_DIR, 'latest.md'), `${report.markdown}\n`);
-  fs.writeFileSync(path.join(RESULTS_DIR, 'latest.json'), `${JSON.stringify({ settings, machine, results }, null, 2)}\n`);
+  fs.writeFileSync(path.join(RESULTS_DIR, 'latest.json'), `${JSON.stringify({ settings, machine, results, loginFlood: flood }, null, 2)}\n`);
   process.stdout.write(`\n${report.markdown}\n`);
   progress(`written to ${path.relative(ROOT, path.join(RESULTS_DIR, 'latest.md'))}`);
   if (report.missed.length) progress(`TARGETS MISSED: ${report.missed.join('; ')} (a measurement, not a failure: exit code 0)`);

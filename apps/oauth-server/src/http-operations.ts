@@ -6,7 +6,9 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import Fastify, { FastifyInstance, RouteOptions } from 'fastify';
 import Redis from 'ioredis';
+import { clientAddressKey } from './login/client-address';
 import { MetricsService } from './metrics/metrics.service';
+import { fallbackRateLimitStore } from './rate-limit-store';
 
 /**
  * Which routes are rate-limited, and by which limit of RATE_LIMIT_*. Keyed by method and route
@@ -148,11 +150,11 @@ async function setUpRateLimits(app: NestFastifyApplication, fastify: FastifyInst
     route.config = { ...(route.config as object), rateLimit: { max: limit.max, timeWindow: limit.windowSeconds * 1000 } };
   });
   const redis = config.rateLimit.redisUrl
-    ? // No offline queue: while Redis is away a request is let through at once, never held.
-      new Redis(config.rateLimit.redisUrl, { connectTimeout: 1000, maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true })
+    ? // No offline queue and a command timeout: while Redis is away a request is counted in memory at once, never held.
+      new Redis(config.rateLimit.redisUrl, { connectTimeout: 1000, commandTimeout: 500, maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true })
     : undefined;
   if (redis) {
-    redis.on('error', (error: Error) => fastify.log.warn({ err: error }, 'rate-limit Redis unavailable; requests are not limited meanwhile'));
+    redis.on('error', (error: Error) => fastify.log.warn({ err: error }, 'rate-limit Redis unavailable; counting in memory per instance meanwhile'));
     // Connected before the first request; if Redis is down at start-up we start anyway and ioredis keeps retrying.
     await redis.connect().catch(() => undefined);
     fastify.addHook('onClose', async () => {
@@ -161,11 +163,11 @@ async function setUpRateLimits(app: NestFastifyApplication, fastify: FastifyInst
   }
   await app.register(fastifyRateLimit, {
     global: false,
-    redis,
-    nameSpace: 'tessera-rate-limit:',
-    // Redis down: let requests through rather than turn an outage of the limiter into ours.
-    skipOnError: true,
-    keyGenerator: (request) => request.ip,
+    // Redis down: the in-memory limiter takes over (rate-limit-store.ts); no request goes unlimited.
+    store: redis ? fallbackRateLimitStore(redis, 'tessera-rate-limit:', (error) => fastify.log.warn({ err: error }, 'rate-limit Redis command failed; counted in memory')) : undefined,
+    skipOnError: false,
+    // An IPv6 client counts by its /64 (login/client-address.ts): one subscriber, one limit.
+    keyGenerator: (request) => clientAddressKey(request.ip),
     errorResponseBuilder: (_request, context) =>
       new TooManyRequestsError(`rate limit exceeded: at most ${context.max} requests in this window; retry in ${context.after}`),
   });
