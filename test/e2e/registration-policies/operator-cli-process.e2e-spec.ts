@@ -113,9 +113,18 @@ describe('Issue 5: the operator CLI as a child process against a real database',
   }, CHILD_PROCESS_TEST_TIMEOUT_MS);
 
   it('bad arguments: a clear message on stderr and a non-zero exit', async () => {
-    expect(await cli('clients:rotate-secret')).toMatchObject({ code: 2, stdout: '', stderr: expect.stringMatching(/^Usage: npm run cli -- clients:rotate-secret/) });
-    expect(await cli('iat:mint', '--label', 'x', '--max-registrations', 'lots')).toMatchObject({ code: 2, stderr: expect.stringMatching(/^Usage: npm run cli -- iat:mint/) });
-    expect(await cli('clients:nuke')).toMatchObject({ code: 2, stderr: expect.stringMatching(/^Unknown command: clients:nuke/) });
+    // One line saying what is wrong, then the usage; never a log line or a stack trace.
+    expect(await cli('clients:rotate-secret')).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: 'clients:rotate-secret: missing <client_id>\nUsage: npm run cli -- clients:rotate-secret <client_id> [--grace-seconds <n>] [--json]\n',
+    });
+    expect(await cli('iat:mint', '--label', 'x', '--max-registrations', 'lots')).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/^iat:mint: --max-registrations must be a whole number from 1 to 1000000, not "lots"\nUsage: npm run cli -- iat:mint/),
+    });
+    expect(await cli('clients:nuke')).toMatchObject({ code: 2, stderr: expect.stringMatching(/^Unknown command: clients:nuke\./) });
+    expect(await cli('clients:lst')).toMatchObject({ code: 2, stderr: expect.stringContaining('Did you mean clients:list?') });
     const help = await cli('help');
     expect(help.code).toBe(0);
     for (const command of ['clients:list', 'clients:show', 'clients:delete', 'clients:rotate-secret', 'iat:mint', 'iat:list', 'iat:revoke', 'audit']) {

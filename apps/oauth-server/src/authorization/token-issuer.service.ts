@@ -4,6 +4,8 @@ import { SecretHasher } from '@app/hashing';
 import { Inject, Injectable } from '@nestjs/common';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
 import { createHash, randomUUID } from 'node:crypto';
+import { InvalidGrantError } from '@app/oauth-errors';
+import { UsersService } from '../login/users.service';
 import { SIGNING_ALG, SigningKeysService } from './keys/signing-keys.service';
 import type { AccessTokenRecord } from './access-token.entity';
 import { RefreshToken } from './refresh-token.entity';
@@ -58,9 +60,13 @@ export class TokenIssuerService {
     private readonly tokens: TokensRepository,
     private readonly hasher: SecretHasher,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly users: UsersService,
   ) {}
 
   async issue(request: IssueRequest, store: StoreIssuedTokens = (access, refresh) => this.tokens.store(access, refresh)): Promise<TokenResponse> {
+    // RFC 6749 §5.2 invalid_grant: the resource owner's grant no longer holds once an operator
+    // disabled or deleted the user, at code exchange and at every refresh (test/e2e/operations/users-cli.e2e-spec.ts).
+    if (request.user && !(await this.users.isActive(request.user.id))) throw new InvalidGrantError('the user is disabled');
     const { accessTokenTtlSeconds: ttl, idTokenTtlSeconds, refreshTokenTtlSeconds } = this.config.authorization;
     const key = await this.keys.active();
     const now = Math.floor(Date.now() / 1000);

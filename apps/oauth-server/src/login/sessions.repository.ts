@@ -39,6 +39,12 @@ export class SessionsRepository {
   async delete(idHash: string): Promise<void> {
     await this.sessions.delete({ idHash });
   }
+
+  /** Ends every session of the user; returns how many there were. */
+  async deleteForUser(userId: string): Promise<number> {
+    const result = await this.sessions.delete({ userId });
+    return result.affected ?? 0;
+  }
 }
 
 interface SessionRow {

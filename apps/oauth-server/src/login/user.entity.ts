@@ -21,4 +21,8 @@ export class User {
 
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
+
+  /** Set by an operator (users:disable): no sign-in, no new tokens. Null while the user is active. */
+  @Column({ name: 'disabled_at', type: 'timestamptz', nullable: true })
+  disabledAt?: Date | null;
 }

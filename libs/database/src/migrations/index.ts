@@ -6,6 +6,7 @@ import { PartialRegistrationIndexes1764240000000 } from './1764240000000-partial
 import { RegistrationTokenHashKey1764250000000 } from './1764250000000-registration-token-hash-key';
 import { ClientAdmittedBy1764330000000 } from './1764330000000-client-admitted-by';
 import { IntrospectionAndKeyRevocation1764340000000 } from './1764340000000-introspection-and-key-revocation';
+import { UserDisabledAt1764370000000 } from './1764370000000-user-disabled-at';
 
 /** Every migration in order; the server, ormconfig.ts and the tests all run this list. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   RegistrationTokenHashKey1764250000000,
   ClientAdmittedBy1764330000000,
   IntrospectionAndKeyRevocation1764340000000,
+  UserDisabledAt1764370000000,
 ];
