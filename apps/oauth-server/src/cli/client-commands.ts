@@ -26,7 +26,7 @@ export const CLIENT_COMMANDS: Record<string, Command> = {
       if (clients.length === 0) io.out('No clients');
       for (const client of clients) {
         const c = clientSummary(client);
-        io.out(`${c.client_id}  ${c.client_name === undefined || c.client_name === null ? '(no name)' : c.client_name}  policy=${c.registration_policy}  auth=${c.token_endpoint_auth_method}  self-service=${c.self_service}  issued=${c.issued_at}  last-used=${c.last_used_at ?? 'never'}`);
+        io.out(`${c.client_id}  ${c.client_name === undefined || c.client_name === null ? '(no name)' : printable(c.client_name)}  policy=${c.registration_policy}  auth=${c.token_endpoint_auth_method}  self-service=${c.self_service}  issued=${c.issued_at}  last-used=${c.last_used_at ?? 'never'}`);
       }
       return 0;
     },
@@ -43,7 +43,7 @@ export const CLIENT_COMMANDS: Record<string, Command> = {
       const details = clientDetails(client);
       if (args.json) return printJson(io, details);
       for (const [key, value] of Object.entries(details)) {
-        if (key !== 'metadata') io.out(`${key}: ${value ?? "-"}`);
+        if (key !== 'metadata') io.out(`${key}: ${printable(value ?? '-')}`);
       }
       for (const [key, value] of Object.entries(details.metadata)) io.out(`metadata.${key}: ${JSON.stringify(value)}`);
       return 0;
