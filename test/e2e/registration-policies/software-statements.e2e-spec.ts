@@ -65,6 +65,9 @@ policies:
       scope: 'openid',
     });
     expect(res.body).not.toHaveProperty('iss');
+    // RFC 9700 §4.11.2: how the client was admitted decides whether a `trusted` policy vouches for it
+    const [row] = await app.dataSource.query('SELECT admitted_by FROM clients WHERE client_id = $1', [res.body.client_id]);
+    expect(row.admitted_by).toBe('software_statement');
   });
 
   it('RFC 7591 §2.3: a policy can require a statement → invalid_software_statement naming the rule', async () => {
