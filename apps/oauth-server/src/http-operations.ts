@@ -24,6 +24,16 @@ export const RATE_LIMITED_ROUTES: Readonly<Record<string, RateLimitName>> = {
   'POST /token': 'token',
   // RFC 7009 revocation authenticates the client like /token: same brute-force surface, same limit.
   'POST /revoke': 'token',
+  // RFC 7662 §4: the endpoint must resist token scanning; every call also authenticates a client.
+  'POST /introspect': 'introspect',
+  // RFC 6749 §10.10 (credentials guessing): each call verifies a presented access token, a guess included.
+  'GET /userinfo': 'userinfo',
+  'POST /userinfo': 'userinfo',
+  // /authorize looks up a client and renders a page for anyone who asks; the decision form is the
+  // consent step of a signed-in user. Neither is free, so a flood from one address is refused early.
+  'GET /authorize': 'authorize',
+  'POST /authorize': 'authorize',
+  'POST /authorize/decision': 'authorize',
 };
 
 /**

@@ -5,7 +5,7 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 export type RegistrationMode = 'open' | 'protected';
 export type TokenRotation = 'never' | 'on-update' | 'on-every-use';
 /** The rate-limited route groups; http-app.ts maps routes onto them (see RATE_LIMITED_ROUTES). */
-export type RateLimitName = 'register' | 'management' | 'login' | 'token';
+export type RateLimitName = 'register' | 'management' | 'login' | 'token' | 'introspect' | 'userinfo' | 'authorize';
 export interface RateLimit {
   readonly max: number;
   readonly windowSeconds: number;
@@ -101,6 +101,8 @@ export interface AppConfig {
     /** RFC 9700 §2.1.1: PKCE for every client ("all", the default) or public clients only. */
     readonly pkceRequired: 'all' | 'public';
     readonly signingKeyRotationSeconds: number;
+    /** How stale an instance's signing-key cache may be: a rotation or revocation elsewhere is seen within it. */
+    readonly signingKeysCheckSeconds: number;
     /** Encrypts private signing keys at rest (AES-256-GCM); undefined stores them unencrypted. */
     readonly keyEncryptionKey: string | undefined;
   };
@@ -151,6 +153,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         management: parseRateLimit(vars.RATE_LIMIT_MANAGEMENT ?? '120/60'),
         login: parseRateLimit(vars.RATE_LIMIT_LOGIN ?? '20/60'),
         token: parseRateLimit(vars.RATE_LIMIT_TOKEN ?? '300/60'),
+        introspect: parseRateLimit(vars.RATE_LIMIT_INTROSPECT ?? '600/60'),
+        userinfo: parseRateLimit(vars.RATE_LIMIT_USERINFO ?? '300/60'),
+        authorize: parseRateLimit(vars.RATE_LIMIT_AUTHORIZE ?? '120/60'),
       },
     },
     registration: {
@@ -189,6 +194,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       idTokenTtlSeconds: vars.OAUTH_ID_TOKEN_TTL_SECONDS ?? 3600,
       pkceRequired: (vars.OAUTH_PKCE_REQUIRED ?? 'all') as 'all' | 'public',
       signingKeyRotationSeconds: vars.OAUTH_SIGNING_KEY_ROTATION_SECONDS ?? 30 * 86400,
+      signingKeysCheckSeconds: vars.OAUTH_SIGNING_KEYS_CHECK_SECONDS ?? 1,
       keyEncryptionKey: vars.OAUTH_KEY_ENCRYPTION_KEY,
     },
   });

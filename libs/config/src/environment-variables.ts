@@ -174,6 +174,15 @@ export class EnvironmentVariables {
   @IsOptional() @Matches(RATE_LIMIT_FORMAT, { message: RATE_LIMIT_MESSAGE })
   RATE_LIMIT_TOKEN?: string;
 
+  @IsOptional() @Matches(RATE_LIMIT_FORMAT, { message: RATE_LIMIT_MESSAGE })
+  RATE_LIMIT_INTROSPECT?: string;
+
+  @IsOptional() @Matches(RATE_LIMIT_FORMAT, { message: RATE_LIMIT_MESSAGE })
+  RATE_LIMIT_USERINFO?: string;
+
+  @IsOptional() @Matches(RATE_LIMIT_FORMAT, { message: RATE_LIMIT_MESSAGE })
+  RATE_LIMIT_AUTHORIZE?: string;
+
   @IsOptional() @IsString() @MinLength(1)
   REGISTRATION_POLICY_FILE?: string;
 
@@ -233,6 +242,9 @@ export class EnvironmentVariables {
 
   @IsOptional() @IsInt() @Min(3600)
   OAUTH_SIGNING_KEY_ROTATION_SECONDS?: number;
+
+  @IsOptional() @IsInt() @Min(0) @Max(30)
+  OAUTH_SIGNING_KEYS_CHECK_SECONDS?: number;
 
   @IsOptional() @IsString() @MinLength(32)
   OAUTH_KEY_ENCRYPTION_KEY?: string;

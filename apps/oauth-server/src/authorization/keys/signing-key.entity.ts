@@ -28,4 +28,8 @@ export class SigningKey {
   /** Published at the JWKS endpoint until every token it signed has expired. */
   @Column({ name: 'publish_until', type: 'timestamptz' })
   publishUntil: Date;
+
+  /** Withdrawn by the operator (`keys:revoke`): unpublished at once, its tokens refused. */
+  @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
+  revokedAt: Date | null;
 }
