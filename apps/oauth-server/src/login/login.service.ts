@@ -6,6 +6,8 @@ import { LoginThrottleRepository } from './login-throttle.repository';
 import { PasswordCheckGate, PasswordChecksBusyError } from './password-check-gate';
 import { UserProfile, UsersService } from './users.service';
 
+const REFUSAL_LOG_INTERVAL_MS = 10_000;
+
 export type LoginOutcome =
   | { ok: true; user: UserProfile }
   | { ok: false; reason: 'invalid' | 'throttled' }
@@ -20,6 +22,8 @@ export type LoginOutcome =
 export class LoginService {
   private readonly logger = new Logger(LoginService.name);
   private readonly gate: PasswordCheckGate;
+  private refusedSinceLog = 0;
+  private lastRefusalLog = 0;
 
   constructor(
     private readonly users: UsersService,
@@ -34,6 +38,9 @@ export class LoginService {
     const { throttleMaxFailures, throttleMaxFailuresPerUsername, throttleWindowSeconds: window } = this.config.login;
     const name = username.toLowerCase();
     const source = clientAddressKey(address);
+    // A full gate refuses before the throttle statements: a flood of refusals costs no database work.
+    const early = this.gate.refusalFor(source);
+    if (early) return this.busy(early);
     // Keyed hashes: the table never holds usernames or addresses in clear.
     const [pairKey, userKey] = await Promise.all([this.hasher.hash(`login\n${name}\n${source}`), this.hasher.hash(`login-user\n${name}`)]);
     // Taken before the password is checked, in one statement each, so that parallel guesses
@@ -54,8 +61,7 @@ export class LoginService {
       if (!(error instanceof PasswordChecksBusyError)) throw error;
       // Not the user's fault: the attempt was never evaluated, so it does not count.
       await Promise.all([this.throttle.giveBack(pairKey), this.throttle.giveBack(userKey)]);
-      this.logger.warn({ ...this.gate.stats() }, 'login refused: too many password checks in progress');
-      return { ok: false, reason: 'busy', retryAfterSeconds: error.retryAfterSeconds };
+      return this.busy(error);
     }
     if (!user) {
       this.logger.warn('login failed');
@@ -66,5 +72,17 @@ export class LoginService {
     await Promise.all([this.throttle.clear(pairKey), this.throttle.giveBack(userKey)]);
     this.logger.log({ user_id: user.id }, 'user logged in');
     return { ok: true, user };
+  }
+
+  /** One warning per REFUSAL_LOG_INTERVAL_MS with the count, not one per refused request of a flood. */
+  private busy(error: PasswordChecksBusyError): LoginOutcome {
+    this.refusedSinceLog += 1;
+    const now = Date.now();
+    if (now - this.lastRefusalLog >= REFUSAL_LOG_INTERVAL_MS) {
+      this.logger.warn({ refused: this.refusedSinceLog, ...this.gate.stats() }, 'logins refused: too many password checks in progress');
+      this.refusedSinceLog = 0;
+      this.lastRefusalLog = now;
+    }
+    return { ok: false, reason: 'busy', retryAfterSeconds: error.retryAfterSeconds };
   }
 }

@@ -59,3 +59,18 @@ describe('PasswordCheckGate (docs/security.md, "Password-check flood")', () => {
     await running;
   });
 });
+
+describe('PasswordCheckGate.refusalFor: the decision before any other work', () => {
+  it('admits while there is room, refuses a repeat source when full, admits a new source while a repeat check can be displaced', async () => {
+    const gate = new PasswordCheckGate(1, 2);
+    expect(gate.refusalFor('attacker')).toBeUndefined();
+    const first = deferred();
+    const running = gate.run('attacker', () => first.promise);
+    const queued = gate.run('attacker', async () => 'r');
+    expect(gate.refusalFor('attacker')).toBeInstanceOf(PasswordChecksBusyError);
+    expect(gate.refusalFor('user')).toBeUndefined();
+    first.finish('x');
+    await Promise.all([running, queued]);
+    expect(gate.refusalFor('attacker')).toBeUndefined();
+  });
+});

@@ -52,6 +52,16 @@ export class PasswordCheckGate {
     }
   }
 
+  /**
+   * The refusal `run` would give a check from `source` now, or undefined when it would be admitted:
+   * lets the caller refuse a flood before doing any other work for it (no throttle statements).
+   */
+  refusalFor(source: string): PasswordChecksBusyError | undefined {
+    if (this.pending() < this.maxPending) return undefined;
+    const first = !this.pendingBySource.has(source);
+    return first && this.repeatQueue.length > 0 ? undefined : this.busy();
+  }
+
   stats(): { running: number; queued: number } {
     return { running: this.running, queued: this.firstQueue.length + this.repeatQueue.length };
   }
