@@ -28,6 +28,21 @@ describe('crypto helpers', () => {
     expect(keyedHash(createSecretKey(Buffer.from('k1', 'utf8')), 's')).toBe(keyedHash('k1', 's'));
   });
 
+  it('constantTimeEqual compares with crypto.timingSafeEqual, over buffers of equal length even when the lengths differ', () => {
+    // The module object itself (not an import's interop copy), so that the spy sees tokens.ts's calls.
+    const nodeCrypto = require('node:crypto') as typeof import('node:crypto');
+    const compare = jest.spyOn(nodeCrypto, 'timingSafeEqual');
+    try {
+      expect(constantTimeEqual('secret-value', 'secret-value')).toBe(true);
+      expect(constantTimeEqual('secret-value', 'secret-valuf')).toBe(false);
+      expect(constantTimeEqual('secret-value', 'short')).toBe(false);
+      expect(compare).toHaveBeenCalledTimes(3);
+      for (const [left, right] of compare.mock.calls) expect((left as Buffer).length).toBe((right as Buffer).length);
+    } finally {
+      compare.mockRestore();
+    }
+  });
+
   it('constantTimeEqual compares strings of any length', () => {
     expect(constantTimeEqual('abc', 'abc')).toBe(true);
     expect(constantTimeEqual('abc', 'abd')).toBe(false);
