@@ -35,6 +35,10 @@ describe('JSON body limits (docs/dynamic-client-registration.md)', () => {
     // "x\"[[[[[[[[[" is one string; counting its brackets as structure would be wrong
     expect(scan(`["x\\"${'['.repeat(20)}"]`)).toBeUndefined();
   });
+
+  it('an unterminated string ends the scan without a verdict: JSON.parse refuses the text', () => {
+    expect(scan(`{"a":"${'['.repeat(20)}`)).toBeUndefined();
+  });
 });
 
 describe('RFC 8259 §8.2 well-formed strings', () => {

