@@ -1,3 +1,4 @@
+import { runCli } from '../../../apps/oauth-server/src/cli/run-cli';
 import { ClientsService } from '../../../apps/oauth-server/src/clients/clients.service';
 import { aUser, basicAuth, Browser } from '../../support/oauth-flow';
 import { createTestApp, RegisteredClient, TestApp } from '../../support/test-app';
@@ -50,6 +51,19 @@ describe('RFC 7662 §2.1 / §4 Introspection: who may learn about which token', 
     expect((await introspect(other, tokens.refresh_token)).body).toMatchObject({ active: true, client_id: owner.client_id });
     expect(await clients.setIntrospectionAllowed(other.client_id, false)).toBe(true);
     expect((await introspect(other, tokens.access_token)).body).toEqual({ active: false });
+  });
+
+  it('RFC 7662 §4: the operator grants and withdraws it with clients:allow-introspection / clients:deny-introspection', async () => {
+    const lines: string[] = [];
+    const cli = (argv: string[]) => runCli(argv, app.config, { out: (line) => lines.push(line), err: (line) => lines.push(line) });
+    expect(await cli(['clients:allow-introspection', other.client_id])).toBe(0);
+    expect((await introspect(other, tokens.access_token)).body).toMatchObject({ active: true, client_id: owner.client_id });
+    expect(await cli(['clients:show', other.client_id, '--json'])).toBe(0);
+    expect(JSON.parse(lines[lines.length - 1])).toMatchObject({ introspection_allowed: true });
+    expect(await cli(['clients:deny-introspection', other.client_id, '--json'])).toBe(0);
+    expect(JSON.parse(lines[lines.length - 1])).toEqual({ client_id: other.client_id, introspection_allowed: false });
+    expect((await introspect(other, tokens.access_token)).body).toEqual({ active: false });
+    expect(await cli(['clients:allow-introspection', 'no-such-client'])).toBe(1);
   });
 
   it('RFC 7662 §4: the permission is per client — allowing one resource server does not widen what the others see', async () => {

@@ -208,6 +208,8 @@ function clientDetails(client: Client) {
     initial_access_token_id: client.initialAccessTokenId ?? null,
     registered_from: client.registeredFrom ?? null,
     confidential: client.secretHash !== null,
+    // RFC 7662 §4: clients:allow-introspection
+    introspection_allowed: client.introspectionAllowed === true,
     client_secret_expires_at: client.secretExpiresAt?.toISOString() ?? (client.secretHash !== null ? 'never' : null),
     previous_secret_valid_until: client.previousSecretExpiresAt && client.previousSecretExpiresAt > new Date() ? client.previousSecretExpiresAt.toISOString() : null,
     updated_at: client.updatedAt.toISOString(),
