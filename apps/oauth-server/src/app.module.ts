@@ -15,6 +15,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { LoginModule } from './login/login.module';
 import { ConsentModule } from './consent/consent.module';
 import { AuthorizationModule } from './authorization/authorization.module';
+import { LoginClientNamesModule } from './login-client-names.module';
 
 /** Composition only: configuration, database, infrastructure, then the feature modules. */
 @Module({})
@@ -51,6 +52,7 @@ export class AppModule {
         LoginModule,
         ConsentModule,
         AuthorizationModule,
+        LoginClientNamesModule,
       ],
     };
   }

@@ -44,7 +44,7 @@ export async function createHttpApp(config: AppConfig, logger: Logger = createLo
   // Issue 5: before the rate limiter, so a refused request still carries the CORS headers a page needs.
   await setUpCors(app, config);
   await setUpOperations(app, config);
-  await setUpHtml(app);
+  await setUpHtml(app, config);
   setUpSwagger(app, config);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
@@ -52,7 +52,8 @@ export async function createHttpApp(config: AppConfig, logger: Logger = createLo
 }
 
 /** Cookies (sessions, CSRF) and server-rendered pages: eta templates beside the modules, escaped by default. */
-async function setUpHtml(app: NestFastifyApplication): Promise<void> {
+async function setUpHtml(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   await app.register(fastifyCookie);
-  app.setViewEngine({ engine: { eta: new Eta({ autoEscape: true }) }, templates: __dirname, production: true });
+  // `brand` (BRANDING_*) reaches every page and the shared layout (views/layout.eta).
+  app.setViewEngine({ engine: { eta: new Eta({ autoEscape: true }) }, templates: __dirname, production: true, defaultContext: { brand: config.branding } });
 }

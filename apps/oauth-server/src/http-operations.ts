@@ -52,7 +52,7 @@ export async function setUpOperations(app: NestFastifyApplication, config: AppCo
     done();
   });
 
-  await setUpSecurityHeaders(fastify);
+  await setUpSecurityHeaders(fastify, config.branding.logoUrl);
   if (config.rateLimit.enabled) await setUpRateLimits(app, fastify, config);
 }
 
@@ -123,11 +123,16 @@ const EVERY_RESPONSE: [string, string][] = [
   ['Cross-Origin-Resource-Policy', 'same-origin'],
 ];
 
-async function setUpSecurityHeaders(fastify: FastifyInstance): Promise<void> {
+async function setUpSecurityHeaders(fastify: FastifyInstance, logoUrl: string | undefined): Promise<void> {
   // The rest of helmet's set (referrer policy, opener policy, the document CSP, …) only means
   // something for a document, so it goes on HTML responses alone: an API response carries 4 headers
   // instead of 11, which Node validates and serialises on every request.
-  const documentHeaders = (await helmetHeaders()).filter(([name]) => !/^(x-content-type-options|x-frame-options|cross-origin-resource-policy)$/i.test(name));
+  const documentHeaders = (await helmetHeaders())
+    .filter(([name]) => !/^(x-content-type-options|x-frame-options|cross-origin-resource-policy)$/i.test(name))
+    // The operator's logo (BRANDING_LOGO_URL) is the one image from another origin every page shows.
+    .map(([name, value]): [string, string | number | string[]] =>
+      logoUrl && name.toLowerCase() === 'content-security-policy' ? [name, String(value).replace("img-src 'self' data:", `img-src 'self' data: ${new URL(logoUrl).origin}`)] : [name, value],
+    );
   fastify.addHook('onRequest', (request, reply, done) => {
     for (const [name, value] of EVERY_RESPONSE) reply.raw.setHeader(name, value);
     done();

@@ -77,6 +77,8 @@ export interface AppConfig {
   readonly oauth: { readonly scopesSupported: readonly string[] };
   /** HMAC key for stored secret hashes; undefined means "use the key kept in the database". */
   readonly tokenHashKey: string | undefined;
+  /** Product name, logo and accent colour of every HTML page (login, consent, account, errors). */
+  readonly branding: { readonly productName: string; readonly logoUrl: string | undefined; readonly accentColor: string };
   /** End-user login and sessions (LoginModule). */
   readonly login: {
     readonly bcryptCost: number;
@@ -176,6 +178,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     cors: { allowedOrigins: vars.CORS_ALLOWED_ORIGINS ? vars.CORS_ALLOWED_ORIGINS.split(' ') : [] },
     oauth: { scopesSupported: (vars.OAUTH_SCOPES_SUPPORTED ?? 'openid profile email').split(' ') },
     tokenHashKey: vars.TOKEN_HASH_KEY,
+    branding: {
+      productName: vars.BRANDING_PRODUCT_NAME ?? 'Tessera',
+      logoUrl: vars.BRANDING_LOGO_URL,
+      accentColor: (vars.BRANDING_ACCENT_COLOR ?? '#1d4ed8').toLowerCase(),
+    },
     login: {
       bcryptCost: vars.LOGIN_BCRYPT_COST ?? 12,
       passwordMinLength: vars.LOGIN_PASSWORD_MIN_LENGTH ?? 12,

@@ -11,6 +11,7 @@ import {
   Min,
   MinLength,
   validateSync,
+  ValidateBy,
 } from 'class-validator';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -196,6 +197,18 @@ export class EnvironmentVariables {
     message: 'CORS_ALLOWED_ORIGINS must be space-separated origins such as https://app.example.com (scheme://host[:port])',
   })
   CORS_ALLOWED_ORIGINS?: string;
+  // Branding of every HTML page (docs/configuration.md, "Pages")
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(60) @Matches(/^[^\p{Cc}\p{Cf}]+$/u, { message: 'BRANDING_PRODUCT_NAME must not contain control or format characters' })
+  BRANDING_PRODUCT_NAME?: string;
+
+  @IsOptional() @MaxLength(2048) @Matches(/^https:\/\/[A-Za-z0-9.-]+(:\d+)?\/[!-~]*$/, { message: 'BRANDING_LOGO_URL must be an https URL such as https://cdn.example.com/logo.svg (ASCII, with a path)' })
+  BRANDING_LOGO_URL?: string;
+
+  // WCAG 2.2 §1.4.3: white button text on the accent colour needs a contrast of at least 4.5:1
+  @IsOptional() @Matches(/^#[0-9a-fA-F]{6}$/, { message: 'BRANDING_ACCENT_COLOR must be a colour as #rrggbb, e.g. #1d4ed8' })
+  @ValidateBy({ name: 'accentContrast', validator: { validate: (value: unknown) => typeof value !== 'string' || !/^#[0-9a-fA-F]{6}$/.test(value) || contrastWithWhite(value) >= 4.5, defaultMessage: () => 'BRANDING_ACCENT_COLOR is too light: white text on it needs a contrast of at least 4.5:1 (WCAG 2.2 §1.4.3); choose a darker colour' } })
+  BRANDING_ACCENT_COLOR?: string;
+
   // Issue 3: login, sessions and the authorization-code flow (docs/configuration.md)
   @IsOptional() @IsInt() @Min(10) @Max(15)
   LOGIN_BCRYPT_COST?: number;
@@ -268,4 +281,14 @@ export function validateEnvironment(env: Record<string, string | undefined>): En
 
 export class InvalidConfigurationError extends Error {
   override readonly name = 'InvalidConfigurationError';
+}
+
+/** WCAG 2.2 contrast ratio of #rrggbb against white (relative luminance, §1.4.3 definition). */
+export function contrastWithWhite(hex: string): number {
+  const channel = (i: number) => {
+    const c = parseInt(hex.slice(i, i + 2), 16) / 255;
+    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
+  const luminance = 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
+  return 1.05 / (luminance + 0.05);
 }

@@ -1,5 +1,5 @@
 import type {} from '@fastify/view';
-import { Body, Controller, Get, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ClientLookupService } from '../clients/client-lookup.service';
@@ -22,7 +22,7 @@ export class ConsentController {
   ) {}
 
   @Get()
-  async page(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<unknown> {
+  async page(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Query('revoked') revokedId: unknown): Promise<unknown> {
     const session = await this.sessions.current(request);
     const user = session && (await this.users.findById(session.userId));
     if (!user) return reply.code(303).redirect('/login?return_to=%2Faccount');
@@ -33,7 +33,10 @@ export class ConsentController {
       }),
     );
     const csrfToken = this.csrf.token(request, reply);
-    return reply.header('Cache-Control', 'no-store').view('consent/views/account.eta', { username: user.username, apps, csrfToken });
+    // After a revocation (below) the page confirms it by the app's registered name, never by text from the URL.
+    const revokedClient = typeof revokedId === 'string' && revokedId.length <= 200 && !apps.some((app) => app.clientId === revokedId) ? await this.clients.find(revokedId) : null;
+    const revoked = revokedClient ? (revokedClient.metadata.client_name ?? revokedClient.clientId) : undefined;
+    return reply.header('Cache-Control', 'no-store').view('consent/views/account.eta', { username: user.username, apps, csrfToken, revoked });
   }
 
   @Post('apps/revoke')
@@ -43,7 +46,8 @@ export class ConsentController {
     }
     const session = await this.sessions.current(request);
     if (!session) return reply.code(303).redirect('/login?return_to=%2Faccount');
-    if (typeof form.client_id === 'string') await this.consent.revoke(session.userId, form.client_id);
-    return reply.code(303).redirect('/account');
+    if (typeof form.client_id !== 'string') return reply.code(303).redirect('/account');
+    await this.consent.revoke(session.userId, form.client_id);
+    return reply.code(303).redirect(`/account?revoked=${encodeURIComponent(form.client_id)}`);
   }
 }

@@ -1,8 +1,9 @@
-import { Body, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Optional, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type {} from '@fastify/view';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CsrfService } from './csrf.service';
+import { LoginClientNames, returnToClientId } from './login-client-names';
 import { LoginService } from './login.service';
 import { safeReturnTo } from './return-to';
 import { SessionsService } from './sessions.service';
@@ -27,6 +28,7 @@ export class LoginController {
     private readonly login: LoginService,
     private readonly sessions: SessionsService,
     private readonly csrf: CsrfService,
+    @Optional() private readonly clientNames?: LoginClientNames,
   ) {}
 
   @Get('login')
@@ -73,6 +75,9 @@ export class LoginController {
     model: { returnTo: string; username: string; error: string | undefined },
   ): Promise<unknown> {
     const csrfToken = this.csrf.token(request, reply);
-    return reply.code(status).header('Cache-Control', 'no-store').view('login/views/login.eta', { ...model, csrfToken });
+    // The page names the app the user signs in for (and says when no one vouched for it).
+    const clientId = returnToClientId(model.returnTo);
+    const client = clientId && this.clientNames ? await this.clientNames.describe(clientId) : null;
+    return reply.code(status).header('Cache-Control', 'no-store').view('login/views/login.eta', { ...model, csrfToken, client });
   }
 }
