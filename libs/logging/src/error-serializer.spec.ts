@@ -52,6 +52,7 @@ describe('error logs of failed queries', () => {
     const failed = new QueryFailedError('SELECT 1 FROM clients WHERE id = $1', ['VALUE-not-a-uuid'], driverError);
     logger.error({ err: new Error('lookup failed', { cause: failed }) });
     logger.error({ err: driverError }, 'query failed');
+    logger.error({ error: failed }, 'an error under the other usual key');
     expect(lines.join('')).not.toContain('VALUE-not-a-uuid');
     expect(records()[0].err).toMatchObject({
       type: 'Error',
@@ -59,6 +60,7 @@ describe('error logs of failed queries', () => {
       cause: { type: 'QueryFailedError', code: '22P02', message: 'invalid input syntax for type uuid: (value not logged)' },
     });
     expect(records()[1].err).toMatchObject({ code: '22P02', severity: 'ERROR' });
+    expect(records()[2].error).toMatchObject({ type: 'QueryFailedError', code: '22P02', query: 'SELECT 1 FROM clients WHERE id = $1' });
   });
 
   it("an error's code stays readable (ECONNREFUSED, SQLSTATE) while a `code` field of a request is redacted", () => {

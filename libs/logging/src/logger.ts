@@ -64,7 +64,7 @@ export function loggerOptions(options: { level: LogLevel; format: 'json' | 'pret
     level: options.level,
     redact: { paths: REDACTED_PATHS, censor },
     // Database errors without their parameters (error-serializer.ts); Fastify keeps this one too.
-    serializers: { err: serializeError },
+    serializers: { err: serializeError, error: serializeError },
   };
 }
 
