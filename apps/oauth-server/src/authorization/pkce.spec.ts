@@ -14,6 +14,19 @@ describe('RFC 7636 PKCE', () => {
     expect(verifiesS256(challenge, challenge)).toBe(false);
   });
 
+  it('RFC 7636 §4.6: the derived challenge is compared in constant time (crypto.timingSafeEqual; CWE-208 timing leak)', () => {
+    // The module object itself (not an import's interop copy), so that the spy sees @app/crypto's calls.
+    const nodeCrypto = require('node:crypto') as typeof import('node:crypto');
+    const compare = jest.spyOn(nodeCrypto, 'timingSafeEqual');
+    try {
+      verifiesS256(verifier, challenge);
+      verifiesS256(`${verifier.slice(0, -1)}l`, challenge);
+      expect(compare).toHaveBeenCalledTimes(2);
+    } finally {
+      compare.mockRestore();
+    }
+  });
+
   it('RFC 7636 §4.1: a verifier is 43–128 unreserved characters', () => {
     expect(isValidCodeVerifier(verifier)).toBe(true);
     expect(isValidCodeVerifier('a'.repeat(128))).toBe(true);
