@@ -156,13 +156,10 @@ export class TokenService {
     refresh: RefreshToken | undefined,
     replay: string,
   ): Promise<void> {
-    const outcome = await this.tokens.storeInFamily(familyId, claim, access, refresh);
-    if (outcome === 'replayed') {
+    if ((await this.tokens.storeInFamily(familyId, claim, access, refresh)) === 'replayed') {
       this.logger.warn({ client_id: client.clientId }, `${replay}; token family revoked`);
       throw new InvalidGrantError('the authorization grant is invalid, expired, revoked or already used');
     }
-    // The client, the user or the consent grant was deleted while the tokens were being issued.
-    if (outcome === 'gone') throw new InvalidGrantError('the authorization grant no longer exists');
   }
 
   private async revokeReplayedFamily(client: RegisteredClient, familyId: string, replay: string): Promise<void> {

@@ -1,4 +1,3 @@
-import { isForeignKeyViolation } from '@app/database';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -33,32 +32,28 @@ export class TokensRepository {
    * Stores what one token response of a family issued (the code exchange, a refresh), under the
    * family's lock and in one transaction with `claim`, which takes the single-use credential the
    * tokens are issued for (the code, the refresh token being rotated). When it was taken already,
-   * the credential is being replayed: the family is revoked instead and nothing is stored.
-   * 'gone' when the client, user or consent grant was deleted meanwhile (the foreign keys).
+   * the credential is being replayed: the family is revoked instead and nothing is stored. (A
+   * concurrent delete of the client, user or consent grant cascades through the claimed row, so it
+   * waits for this transaction or leaves nothing to claim.)
    */
   async storeInFamily(
     familyId: string,
     claim: FamilyClaim,
     access: AccessTokenRecord,
     refresh: RefreshToken | undefined,
-  ): Promise<'stored' | 'replayed' | 'gone'> {
-    try {
-      return await this.dataSource.transaction(async (manager) => {
-        await lockFamily(manager, familyId);
-        // RFC 9700 §4.14.2: a revocation of the family waits for this transaction, and this one for
-        // it, so a token stored here is either seen by the revocation or refused by the claim.
-        if (!(await claim(manager))) {
-          await revokeFamily(manager, familyId);
-          return 'replayed' as const;
-        }
-        await manager.insert(AccessTokenRecord, access);
-        if (refresh) await manager.insert(RefreshToken, refresh);
-        return 'stored' as const;
-      });
-    } catch (error) {
-      if (isForeignKeyViolation(error)) return 'gone';
-      throw error;
-    }
+  ): Promise<'stored' | 'replayed'> {
+    return this.dataSource.transaction(async (manager) => {
+      await lockFamily(manager, familyId);
+      // RFC 9700 §4.14.2: a revocation of the family waits for this transaction, and this one for
+      // it, so a token stored here is either seen by the revocation or refused by the claim.
+      if (!(await claim(manager))) {
+        await revokeFamily(manager, familyId);
+        return 'replayed' as const;
+      }
+      await manager.insert(AccessTokenRecord, access);
+      if (refresh) await manager.insert(RefreshToken, refresh);
+      return 'stored' as const;
+    });
   }
 
   /**
