@@ -21,8 +21,8 @@ describe('JSON body limits (docs/dynamic-client-registration.md)', () => {
   it('counts values: flat but wide bodies past the limit are refused', () => {
     const wide = (n: number) => `{"jwks":{"keys":[${Array(n).fill('[]').join(',')}]}}`;
     // 2 objects + 1 array + n arrays + (n - 1) commas
-    expect(scan(wide(999))).toBeUndefined();
-    expect(scan(wide(1000))).toMatch(/more than 2000 values/);
+    expect(scan(wide(499))).toBeUndefined();
+    expect(scan(wide(500))).toMatch(/more than 1000 values/);
   });
 
   it('ignores brackets, commas and escaped quotes inside strings', () => {
