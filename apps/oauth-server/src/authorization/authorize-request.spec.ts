@@ -5,6 +5,7 @@ import {
   AuthorizeError,
   carriedParams,
   isClientIdSyntax,
+  loopbackMatches,
   MAX_PARAM_LENGTH,
   redirectHost,
   redirectTarget,
@@ -142,5 +143,44 @@ describe('hostile authorization request parameters never reach the database or a
     } catch (error) {
       expect((error as AuthorizeError).redirectUri).toBeUndefined();
     }
+  });
+});
+
+describe('RFC 8252 §7.3 Loopback Interface Redirection', () => {
+  const native = client({ application_type: 'native', redirect_uris: ['http://127.0.0.1/cb', 'http://[::1]:8400/cb?x=1', 'http://localhost/cb'] });
+  const accepted = (redirect_uri: string) => verifyClientAndRedirect({ client_id: 'c1', redirect_uri }, native).redirectUri;
+  const refused = (redirect_uri: string) => expect(() => verifyClientAndRedirect({ client_id: 'c1', redirect_uri }, native)).toThrow(AuthorizeError);
+
+  it('RFC 8252 §7.3: any port on the registered loopback IP literal is accepted, and the URI sent is the one used', () => {
+    expect(accepted('http://127.0.0.1:51004/cb')).toBe('http://127.0.0.1:51004/cb');
+    expect(accepted('http://127.0.0.1:1/cb')).toBe('http://127.0.0.1:1/cb');
+    expect(accepted('http://[::1]:65535/cb?x=1')).toBe('http://[::1]:65535/cb?x=1');
+    expect(accepted('http://[::1]/cb?x=1')).toBe('http://[::1]/cb?x=1');
+  });
+
+  it('RFC 8252 §7.3, RFC 9700 §4.1.3: path, query, scheme and the IP literal still match exactly', () => {
+    for (const uri of [
+      'http://127.0.0.1:51004/cb/',
+      'http://127.0.0.1:51004/CB',
+      'http://127.0.0.1:51004/cb?x=1',
+      'https://127.0.0.1:51004/cb',
+      'http://127.0.0.2:51004/cb',
+      'http://[::1]:51004/cb',
+      'http://[::1]:51004/cb?x=2',
+      'http://127.0.0.1:51004/cb#frag',
+      'http://127.0.0.1:65536/cb',
+      'http://127.0.0.1:051004/cb',
+      'http://127.0.0.1:/cb',
+      'http://127.0.0.1.evil.example:80/cb',
+      'http://127.0.0.1:80@evil.example/cb',
+    ]) {
+      refused(uri);
+    }
+  });
+
+  it('RFC 8252 §8.3: "localhost" is not a loopback IP literal, so its port is compared exactly', () => {
+    expect(accepted('http://localhost/cb')).toBe('http://localhost/cb');
+    refused('http://localhost:51004/cb');
+    expect(loopbackMatches('http://localhost/cb', 'http://localhost:51004/cb')).toBe(false);
   });
 });

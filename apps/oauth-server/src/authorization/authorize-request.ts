@@ -148,13 +148,34 @@ export function verifyClientAndRedirect(
     if (registered.length !== 1) return fail('redirect_uri is missing and the client does not have exactly one registered');
     redirectUri = registered[0];
   } else {
-    // RFC 6749 §3.1.2.3, RFC 9700 §4.1.3: simple string comparison, no normalisation, no patterns
-    if (!registered.includes(sentRedirect)) return fail('redirect_uri is not registered for this client');
+    // RFC 6749 §3.1.2.3, RFC 9700 §4.1.3: simple string comparison, no normalisation, no patterns;
+    // the one exception is the port of a loopback IP redirect (RFC 8252 §7.3, loopbackMatches)
+    if (!registered.includes(sentRedirect) && !registered.some((uri) => loopbackMatches(uri, sentRedirect!))) {
+      return fail('redirect_uri is not registered for this client');
+    }
     redirectUri = sentRedirect;
   }
   // RFC 6749 §4.1.2.1: a registered URI no Location header can carry is refused with a page, never a 500
   if (redirectTarget(redirectUri) === undefined) return fail('the registered redirect_uri cannot be used; the application must register it again');
   return { client, redirectUri, redirectUriSent: sentRedirect !== undefined };
+}
+
+// http, an IPv4 loopback literal or [::1], an optional port, then the rest (path and query) verbatim.
+const LOOPBACK_IP_REDIRECT = /^http:\/\/(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])(?::([1-9]\d{0,4}))?([/?].*)?$/;
+
+/**
+ * RFC 8252 §7.3: for a loopback IP redirect URI the authorization server MUST allow any port at
+ * request time, since a native app listens on whatever port the operating system gives it. Everything
+ * else — scheme, the IP literal itself, path and query — is still compared as an exact string. The
+ * name "localhost" gets no such exception: RFC 8252 §8.3 calls it NOT RECOMMENDED, because it may
+ * resolve to something other than the loopback interface (docs/authorization-code-flow.md).
+ */
+export function loopbackMatches(registered: string, sent: string): boolean {
+  const want = LOOPBACK_IP_REDIRECT.exec(registered);
+  const got = LOOPBACK_IP_REDIRECT.exec(sent);
+  if (!want || !got) return false;
+  if (got[2] !== undefined && Number(got[2]) > 65535) return false;
+  return want[1] === got[1] && (want[3] ?? '') === (got[3] ?? '');
 }
 
 /** RFC 6749 Appendix A.1: client-id = *VSCHAR; anything else names no client and is not looked up. */
