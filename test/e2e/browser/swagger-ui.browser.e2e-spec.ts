@@ -14,6 +14,9 @@ const describeWithBrowser = found || process.env.CI === 'true' ? describe : desc
  * What a platform engineer does first: open /docs and click "Try it out" through the whole RFC 7591 /
  * RFC 7592 lifecycle with the pre-filled examples, authorizing with each newest registration access token.
  */
+// Swagger UI renders the whole document in the browser: on a loaded 2-core machine one walk takes ~50 s.
+const WALK_TIMEOUT_MS = 180_000;
+
 describeWithBrowser('Swagger UI in a real browser: RFC 7591 §3.1 register → RFC 7592 §2.1 read → §2.2 update → §2.3 delete', () => {
   let app: ListeningTestApp;
   let browser: Browser;
@@ -94,5 +97,23 @@ describeWithBrowser('Swagger UI in a real browser: RFC 7591 §3.1 register → R
     expect(deleted.status).toBe(204);
     expect((await app.http.get(`/register/${client.client_id}`).auth(afterUpdate.registration_access_token, { type: 'bearer' })).status).toBe(401);
     await page.close();
-  });
+  }, WALK_TIMEOUT_MS);
+  it('RFC 6749 §2.3.1 / §4.4: with client-basic authorized, Try it out on POST /token gets a client_credentials token (200)', async () => {
+    const service = await app.registerClient({ grant_types: ['client_credentials'], redirect_uris: undefined, response_types: undefined });
+    const page = await browser.newPage();
+    await page.goto(`${app.baseUrl}/docs`);
+    await page.locator('.scheme-container button.authorize').click();
+    const scheme = page.locator('.auth-container').filter({ hasText: 'client-basic' });
+    await scheme.locator('input[type=text]').fill(service.client_id);
+    await scheme.locator('input[type=password]').fill(service.client_secret as string);
+    await scheme.getByRole('button', { name: 'Apply credentials' }).click();
+    await page.locator('.modal-ux button.btn-done').first().click();
+    const issued = await tryItOut(page, operation(page, 'post', '/token'), async (block) => {
+      // The form fields of an x-www-form-urlencoded body: one row per parameter, an enum as a select.
+      await block.locator('tr[data-property-name="grant_type"] select').selectOption('client_credentials');
+    });
+    expect(issued).toEqual({ status: 200, body: expect.stringContaining('access_token') });
+    expect(JSON.parse(issued.body)).toMatchObject({ token_type: 'Bearer', access_token: expect.any(String) });
+    await page.close();
+  }, WALK_TIMEOUT_MS);
 });

@@ -178,6 +178,17 @@ describe('RFC 6749 §3.2 / §5 Token Endpoint', () => {
     expectError(res, 400, 'invalid_request');
   });
 
+  it('RFC 6749 §3.2: parameters sent without a value are treated as omitted (empty client_secret next to Basic, empty scope)', async () => {
+    const service = await app.registerClient({ grant_types: ['client_credentials'], redirect_uris: [] });
+    const res = await app.http
+      .post('/token')
+      .set('Authorization', basicAuth(service))
+      .type('form')
+      .send('grant_type=client_credentials&client_id=&client_secret=&scope=&code=');
+    expect(res.status).toBe(200);
+    expect(res.body.access_token).toEqual(expect.any(String));
+  });
+
   it('RFC 6749 §3.2: a repeated parameter is invalid_request', async () => {
     const res = await app.http.post('/token').set('Authorization', basicAuth(client)).type('form').send('grant_type=authorization_code&code=a&code=b');
     expectError(res, 400, 'invalid_request');

@@ -86,5 +86,8 @@ function formBody(request: FastifyRequest, body: unknown): TokenParams {
   if (mediaType !== 'application/x-www-form-urlencoded') {
     throw new InvalidRequestError('send the parameters as application/x-www-form-urlencoded (RFC 6749 §3.2)');
   }
-  return body && typeof body === 'object' ? { ...(body as TokenParams) } : {};
+  if (!body || typeof body !== 'object') return {};
+  // RFC 6749 §3.2: parameters sent without a value MUST be treated as if they were omitted
+  // (an HTML form or Swagger UI sends client_secret= next to HTTP Basic).
+  return Object.fromEntries(Object.entries(body as TokenParams).filter(([, value]) => value !== ''));
 }

@@ -1,22 +1,26 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
-/** RFC 6749 §4.1.3 / §4.4.2 / §6 token request, form-encoded (documentation only: parsed by TokenService). */
+/**
+ * RFC 6749 §4.1.3 / §4.4.2 / §6 token request, form-encoded (documentation only: parsed by TokenService).
+ * Optional fields have an empty example: Swagger UI would otherwise pre-fill each with "string" and send
+ * them all (client_secret=string next to Basic is invalid_request; test/e2e/browser/swagger-ui.browser.e2e-spec.ts).
+ */
 export class TokenRequestDto {
   @ApiProperty({ enum: ['authorization_code', 'refresh_token', 'client_credentials'] })
   grant_type: string;
-  @ApiPropertyOptional({ description: 'authorization_code: the code from the redirect' })
+  @ApiPropertyOptional({ example: '', description: 'authorization_code: the code from the redirect' })
   code?: string;
-  @ApiPropertyOptional({ description: 'authorization_code: required when it was sent to /authorize' })
+  @ApiPropertyOptional({ example: '', description: 'authorization_code: required when it was sent to /authorize' })
   redirect_uri?: string;
-  @ApiPropertyOptional({ description: 'authorization_code: RFC 7636 PKCE verifier (43–128 characters)' })
+  @ApiPropertyOptional({ example: '', description: 'authorization_code: RFC 7636 PKCE verifier (43–128 characters)' })
   code_verifier?: string;
-  @ApiPropertyOptional({ description: 'refresh_token: the refresh token' })
+  @ApiPropertyOptional({ example: '', description: 'refresh_token: the refresh token' })
   refresh_token?: string;
-  @ApiPropertyOptional({ description: 'refresh_token / client_credentials: a subset of the allowed scope' })
+  @ApiPropertyOptional({ example: '', description: 'refresh_token / client_credentials: a subset of the allowed scope' })
   scope?: string;
-  @ApiPropertyOptional({ description: 'client_secret_post and public clients (none)' })
+  @ApiPropertyOptional({ example: '', description: 'client_secret_post and public clients (none)' })
   client_id?: string;
-  @ApiPropertyOptional({ description: 'client_secret_post only' })
+  @ApiPropertyOptional({ example: '', description: 'client_secret_post only' })
   client_secret?: string;
 }
 
@@ -42,9 +46,9 @@ export class TokenOnlyRequestDto {
   token: string;
   @ApiPropertyOptional({ enum: ['access_token', 'refresh_token'], description: 'A hint; the server searches all types anyway' })
   token_type_hint?: string;
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ example: '' })
   client_id?: string;
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ example: '' })
   client_secret?: string;
 }
 
