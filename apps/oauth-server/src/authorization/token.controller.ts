@@ -55,7 +55,11 @@ export class TokenController {
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
-  @ApiOperation({ summary: 'RFC 7662 §2.1 Introspection Request (authenticated confidential clients only)' })
+  @ApiOperation({
+    summary: 'RFC 7662 §2.1 Introspection Request (authenticated confidential clients only)',
+    description:
+      "RFC 7662 §4: a client introspects the tokens issued to it; another client's token answers {\"active\":false}, like an unknown one, unless the operator allowed this client to introspect every token (clients:allow-introspection).",
+  })
   @ApiConsumes('application/x-www-form-urlencoded')
   @ApiBody({ type: TokenOnlyRequestDto })
   @ApiOkResponse({ description: 'RFC 7662 §2.2 Introspection Response', type: IntrospectionResponseDto })
