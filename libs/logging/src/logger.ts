@@ -30,7 +30,7 @@ export const SECRET_FIELDS = [
 /**
  * Paths pino replaces with "[redacted]": credential headers, and every secret field at the top
  * level and two levels down (pino paths are not recursive). Never log a token, secret, code,
- * verifier or cookie; the test in logger.spec.ts and test/e2e/operations/log-redaction prove it.
+ * verifier or cookie; logger.spec.ts and test/e2e/operations/log-redaction.e2e-spec.ts prove it.
  */
 export const REDACTED_PATHS = [
   'req.headers.authorization',
@@ -52,7 +52,7 @@ const ERROR_FIELDS = new Set(['err', 'error', 'cause', 'aggregateErrors']);
 /**
  * What replaces a redacted value. `code` is the RFC 6749 §4.1.2 authorization code wherever it is
  * a field of a request, but inside an error it is Node's or PostgreSQL's error code (ECONNREFUSED,
- * 23505), which an operator needs: logger.spec.ts checks both.
+ * 23505), which an operator needs: error-serializer.spec.ts "an error's code stays readable…" checks both.
  */
 export function censor(value: unknown, path: string[]): unknown {
   if (path[path.length - 1] === 'code' && path.length > 1 && ERROR_FIELDS.has(path[path.length - 2])) return value;
@@ -65,6 +65,19 @@ export function loggerOptions(options: { level: LogLevel; format: 'json' | 'pret
     redact: { paths: REDACTED_PATHS, censor },
     // Database errors without their parameters (error-serializer.ts); Fastify keeps this one too.
     serializers: { err: serializeError, error: serializeError },
+    hooks: {
+      // Without a message pino writes err.message as the line's msg, past the serializer: use the
+      // serialized one, which has a database error's quoted value cut out.
+      logMethod(args, method) {
+        const [first, text] = args as unknown[];
+        if (text === undefined && first !== null && typeof first === 'object') {
+          const error = first instanceof Error ? first : (first as { err?: unknown }).err;
+          const message = (serializeError(error) as { message?: unknown } | undefined)?.message;
+          if (error instanceof Error && typeof message === 'string') return method.call(this, first, message);
+        }
+        return method.apply(this, args);
+      },
+    },
   };
 }
 
