@@ -47,8 +47,14 @@ async function main(): Promise<void> {
     if (error.code) stop(listenProblem(error, config.http.host, config.http.port));
     throw error;
   });
-  const socket = operatorSocketPath(config);
-  if (socket) await serveOperatorSocket(app, socket, logger);
+  let socket = operatorSocketPath(config);
+  if (socket) {
+    // Without the socket the server still serves; only the CLI must then wait for it to stop.
+    await serveOperatorSocket(app, socket, logger).catch((error: Error) => {
+      logger.warn({ err: error, path: socket }, 'operator socket not available: run CLI commands after stopping the server');
+      socket = undefined;
+    });
+  }
 
   const where = config.database.kind === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.database.dataDir}`;
   logger.info(
