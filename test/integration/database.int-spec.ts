@@ -48,14 +48,29 @@ describe('database: migrations, transactions and the registration token store', 
   });
 
   it('a transaction that rolls back never takes a concurrent committed write with it', async () => {
+    const onPostgres = Boolean(process.env.DATABASE_URL);
+    const events: string[] = [];
+    let committed: Promise<void>[] = [];
     const failing = dataSource.transaction(async (manager) => {
       await manager.insert(Client, aClientRow('doomed'));
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      // The other writes start only once this transaction holds an uncommitted row.
+      committed = Array.from({ length: 10 }, (_, i) =>
+        dataSource.transaction((other) => other.insert(Client, aClientRow(`kept-${i}`))).then(() => void events.push(`kept-${i}`)),
+      );
+      // PostgreSQL (a connection each): a barrier, all ten commit while this transaction is still open.
+      // PGlite has one connection, so the others can only wait for it (SerializedPGlitePool).
+      if (onPostgres) await Promise.all(committed);
       throw new Error('roll back');
     });
-    const committed = Array.from({ length: 10 }, (_, i) => dataSource.transaction((manager) => manager.insert(Client, aClientRow(`kept-${i}`))));
-    await expect(failing).rejects.toThrow('roll back');
+    const rolledBack = failing.catch((error: unknown) => {
+      events.push('rolled back');
+      throw error;
+    });
+    await expect(rolledBack).rejects.toThrow('roll back');
     await Promise.all(committed);
+    // The overlap happened: on PostgreSQL every commit before the rollback, on PGlite every commit after it.
+    expect(events.indexOf('rolled back')).toBe(onPostgres ? 10 : 0);
+    expect(events).toHaveLength(11);
     const rows = await dataSource.query('SELECT client_id FROM clients ORDER BY client_id');
     expect(rows.map((row: { client_id: string }) => row.client_id)).toEqual(Array.from({ length: 10 }, (_, i) => `kept-${i}`).sort());
   });

@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -7,7 +7,29 @@ import { Client } from 'pg';
 import { freePort } from './server-process';
 
 const run = promisify(execFile);
-const BIN = '/usr/lib/postgresql/15/bin';
+let binDir: string | undefined;
+
+/**
+ * The directory holding initdb and pg_ctl: pg_config's, else the newest /usr/lib/postgresql/<major>/bin
+ * (Debian keeps the server binaries off PATH, and pg_config may come from another major's client package).
+ */
+function serverBinDir(): string {
+  if (binDir) return binDir;
+  const candidates: string[] = [];
+  try {
+    candidates.push(execFileSync('pg_config', ['--bindir'], { encoding: 'utf8' }).trim());
+  } catch {
+    // no pg_config on PATH
+  }
+  const debian = '/usr/lib/postgresql';
+  if (existsSync(debian)) {
+    const majors = readdirSync(debian).sort((a, b) => Number(b) - Number(a));
+    candidates.push(...majors.map((major) => join(debian, major, 'bin')));
+  }
+  const found = candidates.find((dir) => existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'pg_ctl')));
+  if (!found) throw new Error(`PostgreSQL server binaries (initdb, pg_ctl) not found in: ${candidates.join(', ') || 'pg_config --bindir, /usr/lib/postgresql/*/bin'}`);
+  return (binDir = found);
+}
 
 export interface ThrowawayPostgres {
   /** postgres:// URL of database `tessera` on this cluster. */
@@ -22,12 +44,13 @@ export interface ThrowawayPostgres {
 /** `initdb` refuses to run as root: run the cluster's binaries as the postgres user when we are root. */
 async function asPostgres(binary: string, args: string[]): Promise<void> {
   const asRoot = process.getuid?.() === 0;
-  const [command, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', join(BIN, binary), ...args]] : [join(BIN, binary), args];
+  const path = join(serverBinDir(), binary);
+  const [command, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', path, ...args]] : [path, args];
   await run(command, argv, { timeout: 60_000 });
 }
 
 /**
- * A PostgreSQL 15 cluster of the test's own on a free port, in a temporary directory: the outage
+ * A PostgreSQL cluster of the test's own on a free port, in a temporary directory: the outage
  * test stops and restarts it without touching the shared server. `destroy()` removes everything.
  */
 export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
