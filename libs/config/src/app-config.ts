@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { EnvironmentVariables, InvalidConfigurationError, validateEnvironment } from './environment-variables';
+import { loadProtectedResources, ProtectedResource } from './protected-resources';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 export type RegistrationMode = 'open' | 'protected';
@@ -75,6 +76,11 @@ export interface AppConfig {
   /** Origins allowed to call registration, discovery, token and JWKS endpoints from a browser. */
   readonly cors: { readonly allowedOrigins: readonly string[] };
   readonly oauth: { readonly scopesSupported: readonly string[] };
+  /**
+   * RFC 8707 resource indicators: the protected resources declared in OAUTH_RESOURCES_FILE (their
+   * scopes are part of oauth.scopesSupported) and whether a resource not declared there is accepted.
+   */
+  readonly resources: { readonly declared: readonly ProtectedResource[]; readonly allowUnknown: boolean };
   /** HMAC key for stored secret hashes; undefined means "use the key kept in the database". */
   readonly tokenHashKey: string | undefined;
   /** Product name, logo and accent colour of every HTML page (login, consent, account, errors). */
@@ -119,6 +125,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const mode = (vars.REGISTRATION_MODE ?? 'open') as RegistrationMode;
   const migrationsRun = vars.DATABASE_MIGRATIONS_RUN !== 'false';
   const cpuSize = vars.WORKER_POOL_CPU_SIZE ?? Math.max(1, availableParallelism() - 1);
+  const resources = vars.OAUTH_RESOURCES_FILE ? loadProtectedResources(vars.OAUTH_RESOURCES_FILE) : [];
   const database: DatabaseConfig = vars.DATABASE_URL
     ? {
         kind: 'postgres',
@@ -176,7 +183,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       secretRotationGraceSeconds: vars.CLIENT_SECRET_ROTATION_GRACE_SECONDS ?? 86400,
     },
     cors: { allowedOrigins: vars.CORS_ALLOWED_ORIGINS ? vars.CORS_ALLOWED_ORIGINS.split(' ') : [] },
-    oauth: { scopesSupported: (vars.OAUTH_SCOPES_SUPPORTED ?? 'openid profile email').split(' ') },
+    // RFC 8707: the scopes the declared resources define are supported too (discovery, registration)
+    oauth: { scopesSupported: [...new Set([...(vars.OAUTH_SCOPES_SUPPORTED ?? 'openid profile email').split(' '), ...resources.flatMap((r) => r.scopes)])] },
+    // Without a resources file any well-formed resource is accepted; with one, only those declared (unless allowed)
+    resources: { declared: resources, allowUnknown: (vars.OAUTH_RESOURCES_ALLOW_UNKNOWN ?? (vars.OAUTH_RESOURCES_FILE ? 'false' : 'true')) === 'true' },
     tokenHashKey: vars.TOKEN_HASH_KEY,
     branding: {
       productName: vars.BRANDING_PRODUCT_NAME ?? 'Tessera',

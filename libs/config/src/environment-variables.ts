@@ -187,6 +187,13 @@ export class EnvironmentVariables {
   @IsOptional() @IsString() @MinLength(1)
   REGISTRATION_POLICY_FILE?: string;
 
+  // RFC 8707: the protected resources this server issues tokens for (docs/configuration.md, "Protected resources")
+  @IsOptional() @IsString() @MinLength(1)
+  OAUTH_RESOURCES_FILE?: string;
+
+  @IsOptional() @IsIn(['true', 'false'])
+  OAUTH_RESOURCES_ALLOW_UNKNOWN?: string;
+
   @IsOptional() @IsInt() @Min(0)
   REGISTRATION_UNUSED_CLIENT_TTL_SECONDS?: number;
 

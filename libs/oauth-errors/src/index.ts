@@ -4,6 +4,7 @@ export * from './rfc6750.errors';
 export * from './rfc7591.errors';
 export * from './rfc6585.errors';
 export * from './rfc7009.errors';
+export * from './rfc8707.errors';
 export * from './oidc-core.errors';
 export * from './to-oauth-error';
 export * from './oauth-exception.filter';

@@ -26,6 +26,10 @@ export class AuthorizationCode {
   @Column({ name: 'scope', type: 'text' })
   scope: string;
 
+  /** RFC 8707 §2.1: the resource indicators of the authorization request (granted with it). */
+  @Column({ name: 'resources', type: 'jsonb' })
+  resources: string[];
+
   /** RFC 7636 §4.4: the S256 challenge the code is bound to. */
   @Column({ name: 'code_challenge', type: 'text', nullable: true })
   codeChallenge: string | null;

@@ -10,6 +10,7 @@ import { CurrentSession, SessionsService } from '../login/sessions.service';
 import { UsersService } from '../login/users.service';
 import { AuthorizeError, AuthorizeRequest, carriedParams, RawParams, redirectHost, redirectTarget } from './authorize-request';
 import { AuthorizationService } from './authorization.service';
+import { declaredResource, requestedResources, resourceHost } from './resource-indicators';
 
 /**
  * RFC 6749 §3.1 / OIDC Core §3.1.2.1: the authorization endpoint, GET and POST, and the consent
@@ -26,7 +27,7 @@ export class AuthorizationController {
     private readonly sessions: SessionsService,
     private readonly users: UsersService,
     private readonly csrf: CsrfService,
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     // The client's logo may come from anywhere, but an https deployment loads no http image (mixed content).
     const images = config.issuer.startsWith('https:') ? 'https:' : 'https: http:';
@@ -114,7 +115,10 @@ export class AuthorizationController {
     const prompt = (carried.prompt ?? '').split(' ').filter((value) => value && value !== 'login');
     if (prompt.length > 0) carried.prompt = prompt.join(' ');
     else delete carried.prompt;
-    const returnTo = `/authorize?${new URLSearchParams(carried).toString()}`;
+    const query = new URLSearchParams(carried);
+    // RFC 8707 §2.1: resource may be repeated; every value goes through login with the request
+    for (const resource of requestedResources(params.resource)) query.append('resource', resource);
+    const returnTo = `/authorize?${query.toString()}`;
     return reply.code(303).header('Cache-Control', 'no-store').redirect(`/login?return_to=${encodeURIComponent(returnTo)}`);
   }
 
@@ -148,6 +152,13 @@ export class AuthorizationController {
         unverified: !authorizeRequest.client.trusted,
         username: user?.username ?? '',
         scopes: describeScopes(authorizeRequest.scopes),
+        // RFC 8707: which protected resource(s) the app will use on the user's behalf — the declared
+        // display name, and always the URI's host, which the name alone could misrepresent
+        resources: authorizeRequest.resources.map((uri) => ({
+          uri,
+          name: declaredResource(uri, this.config)?.name,
+          host: resourceHost(uri),
+        })),
         request: carried,
         csrfToken: this.csrf.token(request, reply),
       });

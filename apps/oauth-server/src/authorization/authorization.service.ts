@@ -94,7 +94,8 @@ export class AuthorizationService {
       if (request.prompt.has('none')) return fail(new LoginRequiredError('the end-user is not logged in'));
       return { kind: 'login' };
     }
-    const grantId = await this.consent.coveringGrant(session.userId, request.client.clientId, request.scopes);
+    // RFC 8707: consent is remembered per client and resource; a new resource needs a new decision
+    const grantId = await this.consent.coveringGrant(session.userId, request.client.clientId, request.scopes, request.resources);
     if (grantId === null || request.prompt.has('consent')) {
       if (request.prompt.has('none')) return fail(new ConsentRequiredError('the end-user has not consented to these scopes'));
       return { kind: 'consent', request, userId: session.userId };
@@ -104,7 +105,7 @@ export class AuthorizationService {
 
   /** The consent form's answer: Allow records the grant and issues the code; Deny → access_denied. */
   async allow(request: AuthorizeRequest, session: CurrentSession): Promise<string> {
-    const grantId = await this.consent.grant(session.userId, request.client.clientId, request.scopes);
+    const grantId = await this.consent.grant(session.userId, request.client.clientId, request.scopes, request.resources);
     return this.issueCode(request, session, grantId);
   }
 
@@ -119,6 +120,8 @@ export class AuthorizationService {
       grantId,
       redirectUri: request.redirectUriSent ? request.redirectUri : null,
       scope: request.scopes.join(' '),
+      // RFC 8707 §2.1: the resources granted travel with the code to the token endpoint (§2.2)
+      resources: request.resources,
       codeChallenge: request.codeChallenge ?? null,
       nonce: request.nonce ?? null,
       authTime: session.authTime,

@@ -10,6 +10,7 @@ import {
 } from '@app/oauth-errors';
 import type { RegisteredClient } from '../clients/client-lookup.service';
 import { isValidS256Challenge } from './pkce';
+import { assertKnownResources, requestedResources, resourceScopes } from './resource-indicators';
 
 /** The raw parameters of an authorization request, as parsed from the query or a form body. */
 export type RawParams = Record<string, string | string[] | undefined>;
@@ -26,6 +27,8 @@ export interface AuthorizeRequest {
   redirectUriSent: boolean;
   state: string | undefined;
   scopes: string[];
+  /** RFC 8707 §2.1: the resource indicators requested (distinct, in request order); [] when none. */
+  resources: string[];
   codeChallenge: string | undefined;
   nonce: string | undefined;
   prompt: Set<Prompt>;
@@ -60,7 +63,7 @@ export const MAX_PARAM_LENGTH = 4096;
  * long. Refused before the client is known, so always with a page (RFC 6749 §4.1.2.1).
  */
 export function assertWellFormedParams(params: RawParams): void {
-  for (const name of [...AUTHORIZE_PARAMS, 'request', 'request_uri']) {
+  for (const name of [...AUTHORIZE_PARAMS, 'resource', 'request', 'request_uri']) {
     const value: unknown = params[name];
     if (value === undefined) continue;
     const values: unknown[] = Array.isArray(value) ? value : [value];
@@ -187,7 +190,7 @@ export function isClientIdSyntax(value: unknown): value is string {
 export function verifyAuthorizeParams(
   params: RawParams,
   verified: { client: RegisteredClient; redirectUri: string; redirectUriSent: boolean },
-  config: Pick<AppConfig, 'authorization'>,
+  config: Pick<AppConfig, 'authorization'> & Partial<Pick<AppConfig, 'resources' | 'issuer'>>,
 ): AuthorizeRequest {
   const { client } = verified;
   // OIDC Core §6: request objects are not supported
@@ -204,7 +207,13 @@ export function verifyAuthorizeParams(
   const responseMode = single(params, 'response_mode');
   if (responseMode !== undefined && responseMode !== 'query') throw new InvalidRequestError('only response_mode=query is supported');
 
-  const scopes = requestedScopes(single(params, 'scope'), client.metadata.scope);
+  // RFC 8707 §2.1: resource is repeatable; an invalid or (when restricted) unknown one is invalid_target
+  const resources = requestedResources(params.resource);
+  const resourceConfig = { issuer: config.issuer, resources: config.resources ?? { declared: [], allowUnknown: true } };
+  assertKnownResources(resources, resourceConfig);
+  // A client may ask for the scopes the requested resources define (docs/scopes.md, "Resource scopes")
+  const allowedScope = [client.metadata.scope, ...resourceScopes(resources, resourceConfig)].join(' ');
+  const scopes = requestedScopes(single(params, 'scope'), allowedScope);
 
   // RFC 7636 §4.3, RFC 9700 §2.1.1: S256 only; required for public clients and, by default, for all
   const codeChallenge = single(params, 'code_challenge');
@@ -242,6 +251,7 @@ export function verifyAuthorizeParams(
     ...verified,
     state,
     scopes,
+    resources,
     codeChallenge,
     nonce,
     prompt,

@@ -22,6 +22,10 @@ export class RefreshToken {
   @Column({ name: 'scope', type: 'text' })
   scope: string;
 
+  /** RFC 8707 §2.2: the resources of the original grant; a refresh may ask for a subset, never more. */
+  @Column({ name: 'resources', type: 'jsonb' })
+  resources: string[];
+
   @Column({ name: 'auth_time', type: 'timestamptz' })
   authTime: Date;
 

@@ -9,6 +9,7 @@ import { UsersService } from '../login/users.service';
 import { SIGNING_ALG, SigningKeysService } from './keys/signing-keys.service';
 import type { AccessTokenRecord } from './access-token.entity';
 import { RefreshToken } from './refresh-token.entity';
+import { accessTokenTtlFor } from './resource-indicators';
 import { TokensRepository } from './tokens.repository';
 
 /** RFC 6749 §5.1 Successful Response. */
@@ -29,6 +30,13 @@ export interface IssueRequest {
   /** OIDC: nonce of the authorization request; only in the first ID token of a code. */
   nonce?: string;
   refresh?: { expiresAt: Date } | 'none';
+  /**
+   * RFC 8707 §2 / RFC 9068 §3: the protected resources the access token is for (its aud); absent or
+   * empty → the default audience, this server's issuer (docs/grant-types.md, "Audience").
+   */
+  audience?: readonly string[];
+  /** RFC 8707 §2.2: the resources of the original grant, kept by the refresh token; default []. */
+  grantedResources?: readonly string[];
 }
 
 /**
@@ -67,7 +75,10 @@ export class TokenIssuerService {
     // RFC 6749 §5.2 invalid_grant: the resource owner's grant no longer holds once an operator
     // disabled or deleted the user, at code exchange and at every refresh (test/e2e/operations/users-cli.e2e-spec.ts).
     if (request.user && !(await this.users.isActive(request.user.id))) throw new InvalidGrantError('the user is disabled');
-    const { accessTokenTtlSeconds: ttl, idTokenTtlSeconds, refreshTokenTtlSeconds } = this.config.authorization;
+    const { idTokenTtlSeconds, refreshTokenTtlSeconds } = this.config.authorization;
+    const audience = request.audience && request.audience.length > 0 ? [...request.audience] : [this.config.issuer];
+    // A declared resource may ask for shorter-lived tokens (OAUTH_RESOURCES_FILE access_token_ttl_seconds)
+    const ttl = accessTokenTtlFor(audience, this.config);
     const key = await this.keys.active();
     const now = Math.floor(Date.now() / 1000);
     const jti = randomUUID();
@@ -82,7 +93,8 @@ export class TokenIssuerService {
       .setProtectedHeader({ alg: SIGNING_ALG, kid: key.kid, typ: 'at+jwt' }) // RFC 9068 §2.1
       .setIssuer(this.config.issuer)
       .setSubject(user?.id ?? request.clientId)
-      .setAudience(this.config.issuer)
+      // RFC 9068 §3: aud is the resource parameter's value — one string for one resource, else an array
+      .setAudience(audience.length === 1 ? audience[0] : audience)
       .setIssuedAt(now)
       .setExpirationTime(now + ttl)
       .setJti(jti)
@@ -100,6 +112,7 @@ export class TokenIssuerService {
         userId: user.id,
         grantId: user.grantId,
         scope,
+        resources: [...(request.grantedResources ?? [])],
         authTime: user.authTime,
         createdAt,
         expiresAt: request.refresh?.expiresAt ?? new Date(createdAt.getTime() + refreshTokenTtlSeconds * 1000),
@@ -141,18 +154,19 @@ export class TokenIssuerService {
   }
 
   /**
-   * The claims of one of our access tokens when its signature, type (RFC 9068 §4), issuer, audience
-   * and lifetime check out and its record is neither revoked nor gone (client deleted, consent
-   * withdrawn); otherwise null.
+   * The claims of one of our access tokens when its signature, type (RFC 9068 §4), issuer, lifetime
+   * and — when `audience` is given — audience check out and its record is neither revoked nor gone
+   * (client deleted, consent withdrawn); otherwise null. Revocation and introspection take tokens for
+   * any audience (RFC 8707: aud names the resource); this server's own resource (userinfo) passes its issuer.
    */
-  async verifyAccessToken(token: string): Promise<AccessTokenClaims | null> {
+  async verifyAccessToken(token: string, audience?: string): Promise<AccessTokenClaims | null> {
     if (token.length > 4096 || token.split('.').length !== 3) return null;
     let claims: AccessTokenClaims;
     try {
       const { kid } = decodeProtectedHeader(token);
       const { payload } = await jwtVerify(token, createLocalJWKSet(await this.keys.verificationKeys(kid)), {
         issuer: this.config.issuer,
-        audience: this.config.issuer,
+        ...(audience !== undefined ? { audience } : {}),
         typ: 'at+jwt',
         algorithms: [SIGNING_ALG],
       });

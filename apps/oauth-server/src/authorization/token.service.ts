@@ -6,6 +6,7 @@ import type { RegisteredClient } from '../clients/client-lookup.service';
 import type { AccessTokenRecord } from './access-token.entity';
 import type { AuthorizationCode } from './authorization-code.entity';
 import { requestedScopes } from './authorize-request';
+import { assertKnownResources, grantedSubset, requestedResources, resourceScopes } from './resource-indicators';
 import { CodesRepository } from './codes.repository';
 import { isValidCodeVerifier, verifiesS256 } from './pkce';
 import type { RefreshToken } from './refresh-token.entity';
@@ -69,8 +70,11 @@ export class TokenService {
       if (code.clientId === client.clientId) await this.revokeReplayedFamily(client, code.familyId, 'authorization code replayed');
       throw new InvalidGrantError('the authorization code is invalid, expired or already used');
     }
+    let audience: string[] = [];
     try {
       this.checkCode(client, code, params);
+      // RFC 8707 §2.2: the resources of the authorization request, or a subset; any other → invalid_target
+      audience = this.grantedAudience(params, code.resources ?? []);
     } catch (error) {
       // A redemption that fails a check uses the code up: no second guess at the verifier or redirect_uri.
       await this.codes.burn(codeHash);
@@ -83,6 +87,9 @@ export class TokenService {
         user: { id: code.userId, authTime: code.authTime, grantId: code.grantId, familyId: code.familyId },
         nonce: code.nonce ?? undefined,
         refresh: client.metadata.grant_types.includes('refresh_token') ? undefined : 'none',
+        audience,
+        // RFC 8707 §2.2: "any refresh token that is returned is bound to the full original grant"
+        grantedResources: code.resources ?? [],
       },
       // RFC 6749 §4.1.2: the code is marked used in the transaction that stores its tokens, under the
       // family's lock; a concurrent redemption that lost revokes them (test/e2e/rfc9700/refresh-token-protection.e2e-spec.ts).
@@ -134,18 +141,33 @@ export class TokenService {
     // RFC 6749 §6: a narrower scope may be requested, never a wider one (invalid_scope, RFC 6749 §5.2)
     const scopeParam = stringParam(params, 'scope');
     const scopes = scopeParam === undefined ? token.scope.split(' ') : requestedScopes(scopeParam, token.scope);
+    // RFC 8707 §2.2: a refresh may narrow the audience to a subset of the grant's resources, never widen it
+    const audience = this.grantedAudience(params, token.resources ?? []);
     return this.issuer.issue(
       {
         clientId: client.clientId,
         scopes,
         user: { id: token.userId, authTime: token.authTime, grantId: token.grantId, familyId: token.familyId },
         refresh: { expiresAt: token.expiresAt },
+        audience,
+        grantedResources: token.resources ?? [],
       },
       // RFC 9700 §4.14.2: the token is marked used in the transaction that stores its successor, under
       // the family's lock; a concurrent use that lost revokes the family, successor included.
       (access, refresh) =>
         this.storeInFamily(client, token.familyId, (manager) => this.tokens.claimRefreshToken(manager, tokenHash), access, refresh, 'refresh token reused'),
     );
+  }
+
+  /**
+   * RFC 8707 §2 / §2.2 at the token endpoint: the requested resources must be well-formed, still
+   * acceptable, and granted before (at /authorize); returns the access token's audience — the
+   * requested subset, or all granted resources when none is named ([] → the default audience).
+   */
+  private grantedAudience(params: TokenParams, granted: readonly string[]): string[] {
+    const requested = requestedResources(params.resource);
+    assertKnownResources(requested, this.config);
+    return grantedSubset(requested, granted);
   }
 
   private async storeInFamily(
@@ -171,11 +193,14 @@ export class TokenService {
   private async clientCredentials(client: RegisteredClient, params: TokenParams): Promise<TokenResponse> {
     if (!client.confidential) throw new UnauthorizedClientError('client_credentials requires a confidential client');
     const scopeParam = stringParam(params, 'scope');
+    // RFC 8707 §2.2: the client names the resources it will call; invalid or (restricted) unknown → invalid_target
+    const audience = requestedResources(params.resource);
+    assertKnownResources(audience, this.config);
     // Scopes about an end-user mean nothing when the client acts for itself.
     const registered = client.metadata.scope.split(' ').filter((scope) => !['openid', 'profile', 'email'].includes(scope));
-    const scopes = scopeParam === undefined ? registered : requestedScopes(scopeParam, registered.join(' '));
+    const scopes = scopeParam === undefined ? registered : requestedScopes(scopeParam, [...registered, ...resourceScopes(audience, this.config)].join(' '));
     if (scopeParam !== undefined && scopes.length === 0) throw new InvalidScopeError('no scope available for this grant');
-    return this.issuer.issue({ clientId: client.clientId, scopes, refresh: 'none' });
+    return this.issuer.issue({ clientId: client.clientId, scopes, refresh: 'none', audience });
   }
 
   /** RFC 7009 §2.1: revokes the token if this client owns it; unknown tokens are not an error (§2.2). */

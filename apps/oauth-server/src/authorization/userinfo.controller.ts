@@ -1,5 +1,6 @@
 import { ApiOAuthErrorResponse, bearerToken, InsufficientScopeError, InvalidTokenError, OAuthErrorResponseOptions } from '@app/oauth-errors';
-import { applyDecorators, Controller, Get, Header, HttpCode, Post, Req } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { applyDecorators, Controller, Get, Header, HttpCode, Inject, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { UsersService } from '../login/users.service';
@@ -36,6 +37,7 @@ const ApiUserinfo = (): MethodDecorator =>
 @Controller('userinfo')
 export class UserinfoController {
   constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly issuer: TokenIssuerService,
     private readonly users: UsersService,
   ) {}
@@ -61,7 +63,8 @@ export class UserinfoController {
   private async userinfo(request: FastifyRequest): Promise<UserinfoResponseDto> {
     const token = bearerToken(request.headers.authorization); // RFC 6750 §2.1
     if (!token) throw InvalidTokenError.missing(); // RFC 6750 §3.1
-    const claims = await this.issuer.verifyAccessToken(token);
+    // RFC 8707 / RFC 9068 §4: a token audience-restricted to another resource is not for userinfo
+    const claims = await this.issuer.verifyAccessToken(token, this.config.issuer);
     if (!claims) throw new InvalidTokenError('the access token is invalid, expired or revoked');
     const scopes = claims.scope.split(' ');
     // OIDC Core §5.3: userinfo needs an access token issued for openid

@@ -16,6 +16,10 @@ export class ConsentGrant {
   @Column({ name: 'scope', type: 'text' })
   scope: string;
 
+  /** RFC 8707: consent per resource — resource indicator → space-separated scopes granted for it. */
+  @Column({ name: 'resource_scopes', type: 'jsonb' })
+  resourceScopes: Record<string, string>;
+
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

@@ -13,13 +13,13 @@ export class ConsentRepository {
     return this.grants.findOneBy({ userId, clientId });
   }
 
-  /** Stores the grant, or widens the existing one to the given scope; returns the grant's id. */
-  async upsert(userId: string, clientId: string, scope: string): Promise<string> {
+  /** Stores the grant, or widens the existing one to the given scope and resource scopes; returns the grant's id. */
+  async upsert(userId: string, clientId: string, scope: string, resourceScopes: Record<string, string> = {}): Promise<string> {
     const rows: { id: string }[] = await this.grants.query(
-      `INSERT INTO consent_grants (id, user_id, client_id, scope) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (user_id, client_id) DO UPDATE SET scope = EXCLUDED.scope, updated_at = now()
+      `INSERT INTO consent_grants (id, user_id, client_id, scope, resource_scopes) VALUES ($1, $2, $3, $4, $5::jsonb)
+       ON CONFLICT (user_id, client_id) DO UPDATE SET scope = EXCLUDED.scope, resource_scopes = EXCLUDED.resource_scopes, updated_at = now()
        RETURNING id`,
-      [randomUUID(), userId, clientId, scope],
+      [randomUUID(), userId, clientId, scope, JSON.stringify(resourceScopes)],
     );
     return rows[0].id;
   }

@@ -7,6 +7,7 @@ import { RegistrationTokenHashKey1764250000000 } from './1764250000000-registrat
 import { ClientAdmittedBy1764330000000 } from './1764330000000-client-admitted-by';
 import { IntrospectionAndKeyRevocation1764340000000 } from './1764340000000-introspection-and-key-revocation';
 import { UserDisabledAt1764370000000 } from './1764370000000-user-disabled-at';
+import { ResourceIndicators1764410000000 } from './1764410000000-resource-indicators';
 
 /** Every migration in order; the server, ormconfig.ts and the tests all run this list. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   ClientAdmittedBy1764330000000,
   IntrospectionAndKeyRevocation1764340000000,
   UserDisabledAt1764370000000,
+  ResourceIndicators1764410000000,
 ];
