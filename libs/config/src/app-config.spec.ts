@@ -85,13 +85,16 @@ describe('configuration', () => {
     expect(loadConfig({ REGISTRATION_MODE: 'protected' }).registration.initialAccessToken).toBeUndefined();
   });
 
-  it('CORS_ALLOWED_ORIGINS is a space-separated list of origins; anything else fails', () => {
+  it('CORS_ALLOWED_ORIGINS is "*" or a space-separated list of origins; anything else fails', () => {
     expect(loadConfig({ CORS_ALLOWED_ORIGINS: 'https://a.example http://localhost:5173' }).cors.allowedOrigins).toEqual([
       'https://a.example',
       'http://localhost:5173',
     ]);
     expect(() => loadConfig({ CORS_ALLOWED_ORIGINS: 'https://a.example/path' })).toThrow(/CORS_ALLOWED_ORIGINS/);
-    expect(() => loadConfig({ CORS_ALLOWED_ORIGINS: '*' })).toThrow(/CORS_ALLOWED_ORIGINS/);
+    // Fetch standard §3.2.5: "*" alone means any origin (never with credentials); not inside a list
+    expect(loadConfig({ CORS_ALLOWED_ORIGINS: '*' }).cors.allowedOrigins).toEqual(['*']);
+    expect(() => loadConfig({ CORS_ALLOWED_ORIGINS: '* https://a.example' })).toThrow(/CORS_ALLOWED_ORIGINS/);
+    expect(() => loadConfig({ CORS_ALLOWED_ORIGINS: 'https://*.example' })).toThrow(/CORS_ALLOWED_ORIGINS/);
   });
 
   it('issuerUrl joins paths without doubling the slash', () => {

@@ -200,8 +200,9 @@ export class EnvironmentVariables {
   @IsOptional() @IsInt() @Min(0) @Max(30 * 86400)
   CLIENT_SECRET_ROTATION_GRACE_SECONDS?: number;
 
-  @IsOptional() @Matches(/^(https?:\/\/[^\s/?#]+)( https?:\/\/[^\s/?#]+)*$/, {
-    message: 'CORS_ALLOWED_ORIGINS must be space-separated origins such as https://app.example.com (scheme://host[:port])',
+  // "*" alone: any origin, without credentials (Fetch standard §3.2.5; docs/configuration.md, CORS)
+  @IsOptional() @Matches(/^(\*|(https?:\/\/[^\s/?#*]+)( https?:\/\/[^\s/?#*]+)*)$/, {
+    message: 'CORS_ALLOWED_ORIGINS must be "*" or space-separated origins such as https://app.example.com (scheme://host[:port])',
   })
   CORS_ALLOWED_ORIGINS?: string;
   // Branding of every HTML page (docs/configuration.md, "Pages")

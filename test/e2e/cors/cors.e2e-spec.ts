@@ -3,7 +3,7 @@ import { createTestApp, TestApp } from '../../support/test-app';
 
 const SPA = 'https://spa.example.com';
 
-describe('Issue 5: CORS for browser clients — registration, discovery, token and JWKS only, allow-listed origins only', () => {
+describe('Fetch standard §3.2 CORS: client endpoints for allow-listed origins, public documents for every origin', () => {
   let app: TestApp;
   beforeAll(async () => (app = await createTestApp({ CORS_ALLOWED_ORIGINS: `${SPA} http://localhost:5173`, RATE_LIMIT_ENABLED: 'false' })));
   afterAll(() => app.close());
@@ -31,10 +31,62 @@ describe('Issue 5: CORS for browser clients — registration, discovery, token a
     expect(read.headers['access-control-allow-origin']).toBe(SPA);
   });
 
-  it.each([['/.well-known/openid-configuration'], ['/.well-known/oauth-authorization-server'], ['/jwks.json']])('GET %s from an allowed origin', async (path) => {
-    const res = await app.http.get(path).set('Origin', 'http://localhost:5173');
-    expect(res.status).toBe(200);
-    expect(res.headers['access-control-allow-origin']).toBe('http://localhost:5173');
+  it.each([['/.well-known/openid-configuration'], ['/.well-known/oauth-authorization-server'], ['/jwks.json']])(
+    'RFC 8414 §3, OIDC Discovery §4: GET %s is readable from any origin (Access-Control-Allow-Origin: *)',
+    async (path) => {
+      for (const origin of ['http://localhost:5173', 'https://any-mcp-client.example']) {
+        const res = await app.http.get(path).set('Origin', origin);
+        expect(res.status).toBe(200);
+        expect(res.headers['access-control-allow-origin']).toBe('*');
+        expect(res.headers['access-control-allow-credentials']).toBeUndefined();
+      }
+    },
+  );
+
+  it('RFC 8414 §3: a discovery preflight from any origin may ask for any header (MCP-Protocol-Version)', async () => {
+    const res = await app.http
+      .options('/.well-known/oauth-authorization-server')
+      .set('Origin', 'https://any-mcp-client.example')
+      .set('Access-Control-Request-Method', 'GET')
+      .set('Access-Control-Request-Headers', 'mcp-protocol-version, x-trace-id');
+    expect(res.status).toBe(204);
+    expect(res.headers['access-control-allow-origin']).toBe('*');
+    expect(res.headers['access-control-allow-headers']).toBe('mcp-protocol-version, x-trace-id');
+    expect(res.headers['access-control-allow-methods']).toBe('GET');
+    expect(res.headers['access-control-allow-credentials']).toBeUndefined();
+    const jwks = await app.http.options('/jwks.json').set('Origin', 'https://other.example').set('Access-Control-Request-Method', 'GET');
+    expect(jwks.status).toBe(204);
+    expect(jwks.headers['access-control-allow-origin']).toBe('*');
+  });
+
+  it('Fetch standard §3.2.2: a malformed Access-Control-Request-Headers is never echoed', async () => {
+    const res = await app.http
+      .options('/.well-known/openid-configuration')
+      .set('Origin', 'https://any.example')
+      .set('Access-Control-Request-Method', 'GET')
+      .set('Access-Control-Request-Headers', 'x-a, <script>');
+    expect(res.status).toBe(204);
+    expect(res.headers['access-control-allow-headers']).toBe('Authorization, Content-Type');
+  });
+
+  it.each([
+    ['POST', '/revoke'],
+    ['GET', '/userinfo'],
+    ['POST', '/token'],
+  ])('RFC 7009 §2, OIDC Core §5.3, RFC 6749 §3.2: %s %s answers an allowed origin, preflight included', async (method, path) => {
+    const preflight = await app.http.options(path).set('Origin', SPA).set('Access-Control-Request-Method', method).set('Access-Control-Request-Headers', 'authorization');
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe(SPA);
+    const res = method === 'GET' ? await app.http.get(path).set('Origin', SPA) : await app.http.post(path).set('Origin', SPA).type('form').send({});
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.headers['access-control-allow-origin']).toBe(SPA);
+    const other = method === 'GET' ? await app.http.get(path).set('Origin', 'https://evil.example') : await app.http.post(path).set('Origin', 'https://evil.example').type('form').send({});
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('RFC 7662 §2.1: introspection serves resource servers, never a browser page', async () => {
+    const res = await app.http.options('/introspect').set('Origin', SPA).set('Access-Control-Request-Method', 'POST');
+    expect(res.headers['access-control-allow-origin']).toBeUndefined();
   });
 
   it('POST /token from an allowed origin: even an error is readable, with its WWW-Authenticate challenge exposed', async () => {
@@ -75,14 +127,47 @@ describe('Issue 5: CORS for browser clients — registration, discovery, token a
   });
 });
 
-describe('Issue 5: without CORS_ALLOWED_ORIGINS no endpoint answers cross-origin requests', () => {
+describe('Fetch standard §3.2: without CORS_ALLOWED_ORIGINS only the public documents answer cross-origin requests', () => {
   let app: TestApp;
   beforeAll(async () => (app = await createTestApp({ RATE_LIMIT_ENABLED: 'false' })));
   afterAll(() => app.close());
 
-  it('no Access-Control-Allow-Origin anywhere', async () => {
-    const res = await app.http.get('/.well-known/openid-configuration').set('Origin', SPA);
-    expect(res.status).toBe(200);
+  it('RFC 8414 §3: discovery and JWKS still answer *; the client endpoints answer no origin', async () => {
+    const discovery = await app.http.get('/.well-known/openid-configuration').set('Origin', SPA);
+    expect(discovery.status).toBe(200);
+    expect(discovery.headers['access-control-allow-origin']).toBe('*');
+    for (const path of ['/register', '/token', '/revoke']) {
+      const res = await app.http.post(path).set('Origin', SPA).send({});
+      expect(res.headers['access-control-allow-origin']).toBeUndefined();
+    }
+  });
+});
+
+describe('Fetch standard §3.2.5: CORS_ALLOWED_ORIGINS=* (MCP deployments) answers every origin with *, never with credentials', () => {
+  let app: TestApp;
+  beforeAll(async () => (app = await createTestApp({ CORS_ALLOWED_ORIGINS: '*', RATE_LIMIT_ENABLED: 'false' })));
+  afterAll(() => app.close());
+
+  it('RFC 7591 §3.1: registration from any origin, preflight and response carry *, no Allow-Credentials', async () => {
+    const origin = 'https://any-mcp-client.example';
+    const preflight = await app.http
+      .options('/register')
+      .set('Origin', origin)
+      .set('Access-Control-Request-Method', 'POST')
+      .set('Access-Control-Request-Headers', 'content-type');
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe('*');
+    expect(preflight.headers['access-control-allow-credentials']).toBeUndefined();
+    const res = await app.http.post('/register').set('Origin', origin).send(aClient());
+    expect(res.status).toBe(201);
+    expect(res.headers['access-control-allow-origin']).toBe('*');
+    expect(res.headers['access-control-allow-credentials']).toBeUndefined();
+    const token = await app.http.post('/token').set('Origin', 'http://127.0.0.1:6274').type('form').send({ grant_type: 'client_credentials' });
+    expect(token.headers['access-control-allow-origin']).toBe('*');
+  });
+
+  it('never on the login and consent pages, even with *', async () => {
+    const res = await app.http.get('/login').set('Origin', 'https://any.example');
     expect(res.headers['access-control-allow-origin']).toBeUndefined();
   });
 });
