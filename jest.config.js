@@ -15,11 +15,10 @@ const swc = [
   },
 ];
 
-module.exports = {
+// Shared by both projects; the unit project is the quick tier (`npm run test:unit`).
+const common = {
   rootDir: __dirname,
   testEnvironment: 'node',
-  testRegex: '.*\\.(spec|int-spec|e2e-spec)\\.ts$',
-  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test'],
   transform: { '^.+\\.(t|j|mj|cj)s$': swc },
   // Many dependencies ship ES modules only (NestJS 12 among them) and PGlite's CommonJS build uses
   // import() for Node built-ins: Jest can run them only once compiled to CommonJS (cached after one run).
@@ -27,6 +26,19 @@ module.exports = {
   moduleNameMapper: {
     '^@app/(config|crypto|database|hashing|logging|oauth-errors|worker-pool)$': '<rootDir>/libs/$1/src',
   },
+};
+
+/**
+ * Two tiers, each file in exactly one, so `npm test` (both projects) runs every file once:
+ * - unit: `*.spec.ts` beside the code — pure rules and services over in-memory fakes
+ *   (test/support/fakes); no database, no Nest application. `npm run test:unit`.
+ * - database: `test/**\/*.int-spec.ts` and `*.e2e-spec.ts` against PostgreSQL (DATABASE_URL) or PGlite.
+ */
+module.exports = {
   testTimeout: 60000,
   maxWorkers: 2,
+  projects: [
+    { ...common, displayName: 'unit', testRegex: '\\.spec\\.ts$', roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test'] },
+    { ...common, displayName: 'database', testRegex: '\\.(int-spec|e2e-spec)\\.ts$', roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test'] },
+  ],
 };
