@@ -75,7 +75,7 @@ describe('database: migrations, transactions and the registration token store', 
     expect(rows.map((row: { client_id: string }) => row.client_id)).toEqual(Array.from({ length: 10 }, (_, i) => `kept-${i}`).sort());
   });
 
-  it('issue 2 §3: rotation shortens every older live token to the grace period and keeps the new one', async () => {
+  it('RFC 7592 §3, REGISTRATION_TOKEN_GRACE_SECONDS: rotation shortens every older live token to the grace period and keeps the new one', async () => {
     const tokens = new RegistrationTokensRepository(dataSource);
     await dataSource.manager.insert(Client, aClientRow('c1'));
     const far = new Date(Date.now() + 30 * 24 * 3600 * 1000);

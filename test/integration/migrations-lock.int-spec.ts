@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { startThrowawayPostgres, ThrowawayPostgres } from '../support/throwaway-postgres';
 
-describe('Issue 4 several instances: migrations under an advisory lock', () => {
+describe('docs/operations.md §10 several instances: migrations under an advisory lock', () => {
   let cluster: ThrowawayPostgres | undefined;
   let database: TestDatabase | undefined;
   let url: string;

@@ -19,10 +19,10 @@ interface Outcome {
 }
 
 /**
- * Issue 4: a real PostgreSQL cluster of this test's own is stopped and restarted under load. Runs the
+ * docs/operations.md §8: a real PostgreSQL cluster of this test's own is stopped and restarted under load. Runs the
  * same on PGlite and PostgreSQL CI runs: it always brings its own cluster.
  */
-describe('Issue 4 database outage: 503 temporarily_unavailable while PostgreSQL is down, recovery without a restart', () => {
+describe('docs/operations.md §8 database outage: 503 temporarily_unavailable while PostgreSQL is down, recovery without a restart', () => {
   let pg: ThrowawayPostgres;
   let app: NestFastifyApplication;
   let http: ReturnType<typeof request>;

@@ -4,7 +4,7 @@ import { SweeperService } from '../../apps/oauth-server/src/maintenance/sweeper.
 import { createTestApp, TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
 
-describe('Issue 4 sweeper: per-module cleanup tasks, run as a worker-pool job under a PostgreSQL advisory lock', () => {
+describe('docs/operations.md §6 sweeper: per-module cleanup tasks, run as a worker-pool job under a PostgreSQL advisory lock', () => {
   let app: TestApp;
   beforeAll(async () => (app = await createTestApp()));
   beforeEach(() => app.resetDatabase());

@@ -60,7 +60,7 @@ export async function createTestApp(
     resetDatabase: async () => {
       await dataSource.query('TRUNCATE audit_events');
       await dataSource.query('TRUNCATE registration_tokens, clients, initial_access_tokens CASCADE');
-      // Issue 3: users and everything issued to them (signing keys stay: they are cached per instance)
+      // Users and everything issued to them (signing keys stay: they are cached per instance)
       await dataSource.query('TRUNCATE users, sessions, login_throttle, consent_grants, authorization_codes, refresh_tokens, access_tokens CASCADE');
     },
     registerClient: async (body = {}) => {

@@ -41,7 +41,7 @@ export async function createHttpApp(config: AppConfig, logger: Logger = createLo
   useBoundedJsonBody(app);
   // No enableShutdownHooks(): main.ts handles SIGTERM/SIGINT (graceful-shutdown.ts) so that the
   // listener closes before the pool drains and the process exits 0.
-  // Issue 5: before the rate limiter, so a refused request still carries the CORS headers a page needs.
+  // Before the rate limiter, so a refused request still carries the CORS headers a page needs (docs/dynamic-client-registration.md#cors).
   await setUpCors(app, config);
   await setUpOperations(app, config);
   await setUpHtml(app, config);

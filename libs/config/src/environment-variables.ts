@@ -128,7 +128,7 @@ export class EnvironmentVariables {
   @IsOptional() @IsString() @MinLength(32)
   TOKEN_HASH_KEY?: string;
 
-  // Issue 4: operations — logging, worker pool, sweeper, shutdown, rate limits, proxies
+  // Operations — logging, worker pool, sweeper, shutdown, rate limits, proxies (docs/operations.md)
   @IsOptional() @Matches(/^[A-Za-z0-9_]+=(fatal|error|warn|info|debug|trace|silent)(,[A-Za-z0-9_]+=(fatal|error|warn|info|debug|trace|silent))*$/, {
     message: 'LOG_LEVEL_MODULES must look like ClientsService=debug,SweeperService=warn',
   })
@@ -217,7 +217,7 @@ export class EnvironmentVariables {
   @ValidateBy({ name: 'accentContrast', validator: { validate: (value: unknown) => typeof value !== 'string' || !/^#[0-9a-fA-F]{6}$/.test(value) || contrastWithWhite(value) >= 4.5, defaultMessage: () => 'BRANDING_ACCENT_COLOR is too light: white text on it needs a contrast of at least 4.5:1 (WCAG 2.2 §1.4.3); choose a darker colour' } })
   BRANDING_ACCENT_COLOR?: string;
 
-  // Issue 3: login, sessions and the authorization-code flow (docs/configuration.md)
+  // Login, sessions and the authorization-code flow (docs/configuration.md, docs/authorization-code-flow.md)
   @IsOptional() @IsInt() @Min(10) @Max(15)
   LOGIN_BCRYPT_COST?: number;
 

@@ -40,7 +40,7 @@ function heldRequest(url: string, path: string, body: string) {
   return { headersSeen, response, release: () => release() };
 }
 
-describe('Issue 4 graceful shutdown: SIGTERM finishes in-flight requests and background jobs, then exits 0', () => {
+describe('docs/operations.md §7 graceful shutdown: SIGTERM finishes in-flight requests and background jobs, then exits 0', () => {
   let database: TestDatabase;
   let dataDir: string | undefined;
   let env: Record<string, string>;

@@ -5,7 +5,7 @@ import { aClient } from '../../support/builders';
 import { createTestApp, TestApp } from '../../support/test-app';
 import { waitFor } from '../../support/wait-for';
 
-describe('Issue 4 health, metrics, audit trail and security headers', () => {
+describe('docs/operations.md §3, §4, §6, §9: health, metrics, audit trail and security headers', () => {
   let app: TestApp;
   beforeAll(async () => (app = await createTestApp({ HTTP_TRUST_PROXY: 'true' })));
   afterAll(() => app.close());

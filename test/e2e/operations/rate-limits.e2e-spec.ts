@@ -5,7 +5,7 @@ import { createTestApp, TestApp } from '../../support/test-app';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-describe('Issue 4 rate limits (@fastify/rate-limit): RFC 6585 §4 429 + Retry-After with an OAuth error body', () => {
+describe('docs/operations.md §9 rate limits (@fastify/rate-limit): RFC 6585 §4 429 + Retry-After with an OAuth error body', () => {
   describe('in memory (the default)', () => {
     let app: TestApp;
     beforeAll(async () => (app = await createTestApp({ RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_REGISTER: '3/60', RATE_LIMIT_MANAGEMENT: '2/60', RATE_LIMIT_LOGIN: '2/60', RATE_LIMIT_TOKEN: '2/60' })));

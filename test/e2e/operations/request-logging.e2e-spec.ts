@@ -11,7 +11,7 @@ function logCapture() {
   return { stream, lines, records: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>) };
 }
 
-describe('Issue 4 logging: one line per request, request ids, redaction', () => {
+describe('docs/operations.md §2 logging: one line per request, request ids, redaction', () => {
   let app: TestApp;
   const logs = logCapture();
   beforeAll(async () => (app = await createTestApp({ LOG_LEVEL: 'trace', LOGIN_BCRYPT_COST: '10' }, { logStream: logs.stream })));

@@ -37,10 +37,10 @@ class Agent {
 }
 
 /**
- * Issue 4: no state that matters lives in one process. Two server processes on one PostgreSQL, every
+ * docs/operations.md §10: no state that matters lives in one process. Two server processes on one PostgreSQL, every
  * step sent to the other instance than the step before — as a round-robin load balancer would.
  */
-describe('Issue 4 two instances on one PostgreSQL: registration, management and the authorization-code flow, alternating instances', () => {
+describe('docs/operations.md §10 two instances on one PostgreSQL: registration, management and the authorization-code flow, alternating instances', () => {
   let cluster: ThrowawayPostgres | undefined;
   let database: TestDatabase | undefined;
   let a: ServerProcess;

@@ -7,7 +7,7 @@ import { waitFor } from '../../support/wait-for';
 
 const aService = { grant_types: ['client_credentials'], response_types: [], redirect_uris: [], scope: 'email' };
 
-describe('Issue 5: client lifecycle — secret rotation, never-used clients, the audit trail', () => {
+describe('docs/registration-policies.md: client lifecycle — secret rotation, never-used clients, the audit trail', () => {
   let app: TestApp;
   const out: string[] = [];
   const err: string[] = [];

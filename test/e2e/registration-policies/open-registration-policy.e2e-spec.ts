@@ -28,7 +28,7 @@ const anAnonymousClient = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
-describe('Issue 5: the open-registration policy holds anonymous clients to its rules (RFC 7591 §3.2.2 errors)', () => {
+describe('docs/registration-policies.md: the open-registration policy holds anonymous clients to its rules (RFC 7591 §3.2.2 errors)', () => {
   let app: TestApp;
   beforeAll(async () => (app = await createTestApp({ REGISTRATION_POLICY_FILE: writeTempFile('policy.yaml', POLICY), RATE_LIMIT_ENABLED: 'false' })));
   beforeEach(() => app.resetDatabase());
@@ -114,7 +114,7 @@ describe('Issue 5: the open-registration policy holds anonymous clients to its r
   });
 });
 
-describe('Issue 5: a bad policy file stops start-up naming the offending key', () => {
+describe('docs/registration-policies.md: a bad policy file stops start-up naming the offending key', () => {
   it.each([
     ['policies:\n  anonymous:\n    grant_type: [authorization_code]\n', /REGISTRATION_POLICY_FILE=.*\n.*policies\.anonymous\.grant_type: unknown key/],
     ['policies:\n  anonymous:\n    scopes: [openid, admin]\n', /policies\.anonymous\.scopes\[1\]: "admin"/],

@@ -16,11 +16,11 @@ interface Run {
 }
 
 /**
- * Issue 5: `npm run cli -- <command>` as an operator runs it — a separate process on the same
+ * docs/operations.md §14: `npm run cli -- <command>` as an operator runs it — a separate process on the same
  * database as the server. The process runs cli.ts from TypeScript through SWC (as the server-process
  * tests do), so no build is needed.
  */
-describe('Issue 5: the operator CLI as a child process against a real database', () => {
+describe('docs/operations.md §14: the operator CLI as a child process against a real database', () => {
   let database: TestDatabase;
   let env: Record<string, string>;
   let pgliteDir: string | undefined;

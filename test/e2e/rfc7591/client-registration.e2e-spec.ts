@@ -65,14 +65,14 @@ describe('RFC 7591 §3.1 Client Registration Request', () => {
     expect(res.body.redirect_uris).toEqual([]);
   });
 
-  it('issue 2 §3: every client_id, secret and token is different', async () => {
+  it('RFC 6749 §10.10: every client_id, secret and token is different', async () => {
     const a = await app.registerClient();
     const b = await app.registerClient();
     expect(new Set([a.client_id, b.client_id]).size).toBe(2);
     expect(new Set([a.client_secret, b.client_secret, a.registration_access_token, b.registration_access_token]).size).toBe(4);
   });
 
-  it('issue 2 §3: stores only hashes of the client secret and the registration access token', async () => {
+  it('RFC 6819 §5.1.4.1.3: stores only hashes of the client secret and the registration access token', async () => {
     const reg = await app.registerClient();
     const clients = await app.dataSource.query('SELECT * FROM clients');
     const tokens = await app.dataSource.query('SELECT * FROM registration_tokens');
@@ -127,7 +127,7 @@ describe('RFC 7591 §3.2.2 Client Registration Error Response', () => {
     await expectError({ client_name: 'x' }, 'invalid_redirect_uri', /redirect_uris/);
   });
 
-  it('issue 2 §2: refuses more redirect URIs or contacts than configured', async () => {
+  it('REGISTRATION_MAX_REDIRECT_URIS, REGISTRATION_MAX_CONTACTS (docs/configuration.md): refuses more redirect URIs or contacts than configured', async () => {
     const uris = ['https://a.example.com/1', 'https://a.example.com/2', 'https://a.example.com/3', 'https://a.example.com/4'];
     await expectError(aClient({ redirect_uris: uris }), 'invalid_redirect_uri', /at most 3/);
     await expectError(aClient({ contacts: ['a@x.io', 'b@x.io', 'c@x.io'] }), 'invalid_client_metadata', /contacts: at most 2/);
@@ -176,13 +176,13 @@ describe('RFC 7591 §3.2.2 Client Registration Error Response', () => {
     expect(res.body.error_description).toMatch(/JSON object/);
   });
 
-  it('issue 2 §2: malformed JSON gets 400 invalid_request, not a 500', async () => {
+  it('RFC 6749 §5.2: malformed JSON gets 400 invalid_request, not a 500', async () => {
     const res = await app.http.post('/register').set('Content-Type', 'application/json').send('{"redirect_uris": [');
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ error: 'invalid_request', error_description: expect.stringMatching(/JSON/) });
   });
 
-  it('issue 2 §2: a wrong content type gets 415 in the same shape', async () => {
+  it('RFC 7591 §3.1 (application/json): a wrong content type gets 415 in the same shape', async () => {
     const res = await app.http.post('/register').set('Content-Type', 'text/plain').send('redirect_uris=x');
     expect(res.status).toBe(415);
     expect(res.body).toEqual({ error: 'invalid_request', error_description: expect.stringMatching(/Content-Type/) });
@@ -190,7 +190,7 @@ describe('RFC 7591 §3.2.2 Client Registration Error Response', () => {
     expect(form.status).toBe(415);
   });
 
-  it('issue 2 §2: a body over the configured cap gets 413 in the same shape', async () => {
+  it('HTTP_BODY_LIMIT_BYTES (docs/configuration.md): a body over the configured cap gets 413 in the same shape', async () => {
     const res = await app.http.post('/register').send(aClient({ client_name: 'x'.repeat(70_000) }));
     expect(res.status).toBe(413);
     expect(res.body).toEqual({ error: 'invalid_request', error_description: expect.stringMatching(/larger/) });

@@ -62,7 +62,7 @@ describe('RFC 7592 §2 Client Configuration Endpoint: the registration access to
     expect(again.status).toBe(401);
   });
 
-  it('issue 2 §3: an expired token → 401 invalid_token naming the expiry', async () => {
+  it('RFC 6750 §3.1: an expired token → 401 invalid_token naming the expiry', async () => {
     const reg = await app.registerClient();
     await app.dataSource.query(`UPDATE registration_tokens SET expires_at = now() - interval '1 second'`);
     const res = await app.http.get(`/register/${reg.client_id}`).auth(reg.registration_access_token, { type: 'bearer' });
@@ -258,7 +258,7 @@ describe('RFC 7592 §2.2 Client Update Request', () => {
     expect(current.status).toBe(200);
   });
 
-  it('issue 2 §4: concurrent PUTs on one client leave it in one of the submitted states', async () => {
+  it('RFC 7592 §2.2: concurrent PUTs on one client leave it in one of the submitted states', async () => {
     const reg = await app.registerClient();
     const names = Array.from({ length: 8 }, (_, i) => `name-${i}`);
     const results = await Promise.all(
@@ -278,7 +278,7 @@ describe('RFC 7592 §2.2 Client Update Request', () => {
     expect(row.metadata.redirect_uris).toEqual([`https://app.example.com/cb/${i}`]);
   });
 
-  it('issue 2 §2: a wrong content type on update gets 415', async () => {
+  it('RFC 7592 §2.2 (application/json): a wrong content type on update gets 415', async () => {
     const reg = await app.registerClient();
     const res = await app.http.put(`/register/${reg.client_id}`).auth(reg.registration_access_token, { type: 'bearer' }).type('form').send({ client_id: reg.client_id });
     expect(res.status).toBe(415);

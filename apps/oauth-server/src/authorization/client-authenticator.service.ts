@@ -28,7 +28,7 @@ export class ClientAuthenticator {
 
   async authenticate(credentials: ClientCredentials): Promise<RegisteredClient> {
     const client = await this.identify(credentials);
-    setRequestClientId(client.clientId); // the request's log line names the client (issue 4)
+    setRequestClientId(client.clientId); // the request's log line names the client (docs/operations.md §2)
     return client;
   }
 

@@ -32,7 +32,7 @@ export class ClientLookupService {
   async find(clientId: string): Promise<RegisteredClient | null> {
     const client = await this.clients.findById(clientId);
     if (!client) return null;
-    // Issue 5: an authorization or token request is a use; never-used registrations get swept.
+    // docs/operations.md §6: an authorization or token request is a use; never-used registrations get swept.
     await this.clients.markUsed(clientId);
     return toRegisteredClient(client, this.policies);
   }
@@ -48,7 +48,7 @@ export class ClientLookupService {
     const matches = await this.hasher.matches(secret, client?.secretHash ?? '');
     if (!client || client.secretHash === null) return null;
     if (!matches) {
-      // Issue 5: after an operator rotation the previous secret works until its grace period ends.
+      // docs/configuration.md CLIENT_SECRET_ROTATION_GRACE_SECONDS: after an operator rotation the previous secret works until its grace period ends.
       const graceEnds = client.previousSecretExpiresAt?.getTime() ?? 0;
       if (!client.previousSecretHash || graceEnds <= Date.now() || !(await this.hasher.matches(secret, client.previousSecretHash))) return null;
     }

@@ -27,7 +27,7 @@ import { REGISTRATION_POLICIES } from './policies/registration-policies.module';
 import { DEFAULT_POLICY_NAME, RegistrationPolicies, RegistrationPolicy } from './policies/registration-policy';
 import { SoftwareStatementVerifier, VerifiedStatement } from './software-statement.verifier';
 
-// Issue 2 §3: ≥ 128 bits for identifiers, 256 bits for secrets and tokens.
+// RFC 6749 §10.10: guessing a credential MUST be ≤ 2^-128 likely (SHOULD ≤ 2^-160): 128 bits for identifiers, 256 for secrets and tokens.
 const CLIENT_ID_BYTES = 16;
 const SECRET_BYTES = 32;
 
@@ -187,7 +187,7 @@ export class ClientsService {
     for (const field of SERVER_ASSIGNED_FIELDS) delete (requested as Record<string, unknown>)[field];
     // The guard loaded the whole row with the token; the binding below never changes after registration.
     const stored = current;
-    // Issue 5: the policy that admitted the client judges every update, so it cannot widen itself.
+    // docs/registration-policies.md (Binding and lifecycle): the policy that admitted the client judges every update, so it cannot widen itself.
     const policy = this.policy(stored.registrationPolicy ?? DEFAULT_POLICY_NAME);
     const verified = statement === undefined ? undefined : await this.verifyStatement(statement, policy);
     // RFC 7591 §2.3: statement claims take precedence; without a new statement the stored claims still do.
@@ -348,7 +348,7 @@ function dailyQuotas(policy: RegistrationPolicy, metadata: ClientMetadata, sourc
   return quotas;
 }
 
-// Issue 5: an exhausted quota is 403, naming the rule that refused the registration.
+// docs/registration-policies.md (quotas): an exhausted quota is 403, naming the rule that refused the registration.
 function quotaError(outcome: Exclude<CreateOutcome, 'created'>, policy: RegistrationPolicy): RegistrationQuotaExceededError {
   switch (outcome) {
     case 'initial-access-token':

@@ -3,7 +3,7 @@ import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { CleanupRegistry, deleteInBatches } from '../maintenance/cleanup-registry';
 
 /**
- * Sweeper task (issue 5): a registration never used — no authorization request, no token request —
+ * Sweeper task (docs/operations.md §6): a registration never used — no authorization request, no token request —
  * within REGISTRATION_UNUSED_CLIENT_TTL_SECONDS is removed, with its registration tokens (ON DELETE
  * CASCADE). Keeps open registration from accumulating abandoned or spam clients. 0 turns it off.
  */

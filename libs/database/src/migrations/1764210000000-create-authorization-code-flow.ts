@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Issue 3: users, sessions and the login throttle (LoginModule); consent grants (ConsentModule);
+ * The authorization-code flow (docs/authorization-code-flow.md): users, sessions and the login throttle (LoginModule); consent grants (ConsentModule);
  * authorization codes, refresh and access token records, signing keys (AuthorizationModule).
  * Every client_id column cascades from clients, so an RFC 7592 delete takes the client's codes,
  * tokens and grants with it; every token cascades from its consent grant, so revoking an app on the

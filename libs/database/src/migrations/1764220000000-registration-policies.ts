@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Issue 5: initial access tokens (RFC 7591 §3), the policy that admitted each client, where it came
+ * Registration policies (docs/registration-policies.md): initial access tokens (RFC 7591 §3), the policy that admitted each client, where it came
  * from (quotas), when it was last used (the sweeper) and the previous secret during a rotation grace.
  */
 export class RegistrationPolicies1764220000000 implements MigrationInterface {

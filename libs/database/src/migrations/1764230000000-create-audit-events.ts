@@ -1,6 +1,6 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** Issue 4: the audit trail of client registration changes (who, what, when, from where; no secrets). */
+/** docs/operations.md §6: the audit trail of client registration changes (who, what, when, from where; no secrets). */
 export class CreateAuditEvents1764230000000 implements MigrationInterface {
   name = 'CreateAuditEvents1764230000000';
 

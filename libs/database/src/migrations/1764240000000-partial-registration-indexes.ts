@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Issue 2 (benchmark): most registrations carry neither a software_id nor an initial access token,
+ * Found with the registration benchmark (bench/): most registrations carry neither a software_id nor an initial access token,
  * yet every one added a NULL entry to both indexes. Partial indexes skip those rows; the quota
  * count (`metadata->>'software_id' = $1`) and the foreign key's ON DELETE SET NULL
  * (`initial_access_token_id = $1`) compare with a strict operator, which implies IS NOT NULL, so

@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Issue 2 (benchmark): a registration access token is found by its hash and nothing else, so the
+ * Found with the registration benchmark (bench/): a registration access token is found by its hash and nothing else, so the
  * hash is its key. The surrogate uuid primary key cost every registration one more random index
  * insert (~10 % of PostgreSQL's throughput on the registration statement in a pgbench A/B).
  *

@@ -10,7 +10,7 @@ export class ClientInformationDto extends RegisterClientDto {
 
   @ApiPropertyOptional({
     description:
-      'Only in the registration response (and when an update makes a public client confidential): it is stored as a hash and cannot be read back.',
+      'Only in the registration response: it is stored as a hash and cannot be read back. An update never issues one (a public client cannot become confidential: register a new client).',
   })
   client_secret?: string;
 
