@@ -13,13 +13,18 @@ const NOT_FORM: OAuthErrorResponseOptions['examples'][string] = {
 const BAD_REQUEST: Record<TokenEndpoint, OAuthErrorResponseOptions> = {
   token: {
     status: 400,
-    description: 'RFC 6749 §5.2: invalid_request, invalid_grant, unauthorized_client, unsupported_grant_type, invalid_scope.',
+    description: 'RFC 6749 §5.2: invalid_request, invalid_grant, unauthorized_client, unsupported_grant_type, invalid_scope; RFC 8707 §2: invalid_target.',
     examples: {
       invalid_grant: { summary: 'Code used, expired or unknown', error: 'invalid_grant', error_description: 'the authorization code is invalid, expired or already used' },
       pkce_mismatch: { summary: 'PKCE verifier does not match (RFC 7636 §4.6)', error: 'invalid_grant', error_description: 'code_verifier does not match the code_challenge' },
       unsupported_grant_type: { summary: 'Unknown grant_type', error: 'unsupported_grant_type', error_description: 'grant_type password is not supported' },
       unauthorized_client: { summary: 'Grant not registered for this client', error: 'unauthorized_client', error_description: 'the client is not registered for the client_credentials grant' },
       invalid_request: { summary: 'Missing parameter', error: 'invalid_request', error_description: 'grant_type is missing' },
+      invalid_target: {
+        summary: 'A resource not granted at /authorize, unknown or malformed (RFC 8707 §2)',
+        error: 'invalid_target',
+        error_description: 'resource https://other.example.com/ was not granted in the authorization request',
+      },
       not_form: NOT_FORM,
     },
   },

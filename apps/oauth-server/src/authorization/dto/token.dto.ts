@@ -18,6 +18,14 @@ export class TokenRequestDto {
   refresh_token?: string;
   @ApiPropertyOptional({ example: '', description: 'refresh_token / client_credentials: a subset of the allowed scope' })
   scope?: string;
+  @ApiPropertyOptional({
+    example: '',
+    description:
+      'RFC 8707 §2: the protected resource the access token is for (its aud, RFC 9068 §3); an absolute URI without fragment, ' +
+      'repeat the field for several. authorization_code / refresh_token: those granted at /authorize or a subset; ' +
+      'client_credentials: any acceptable resource. Otherwise invalid_target.',
+  })
+  resource?: string;
   @ApiPropertyOptional({ example: '', description: 'client_secret_post and public clients (none)' })
   client_id?: string;
   @ApiPropertyOptional({ example: '', description: 'client_secret_post only' })
@@ -68,8 +76,8 @@ export class IntrospectionResponseDto {
   iat?: number;
   @ApiPropertyOptional()
   sub?: string;
-  @ApiPropertyOptional()
-  aud?: string;
+  @ApiPropertyOptional({ description: 'RFC 9068 §3: the resource(s) the token is for — a string, or an array for several', oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] })
+  aud?: string | string[];
   @ApiPropertyOptional()
   iss?: string;
   @ApiPropertyOptional()
