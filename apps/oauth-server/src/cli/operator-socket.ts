@@ -84,19 +84,21 @@ export function sendToServer(path: string, argv: string[], secret: string | unde
     const socket = connect(path);
     let connected = false;
     let exit: ExitCode | undefined;
-    socket.once('connect', () => {
-      connected = true;
-      socket.write(`${JSON.stringify({ argv, secret })}\n`);
-    });
     socket.once('error', (error: NodeJS.ErrnoException) => {
+      // No socket file, or one left by a server that is gone: nobody serves this data directory.
       if (!connected && (error.code === 'ENOENT' || error.code === 'ECONNREFUSED')) resolve(undefined);
       else reject(error);
     });
-    createInterface({ input: socket }).on('line', (line) => {
-      const message = JSON.parse(line) as { out?: string; err?: string; exit?: ExitCode };
-      if (message.out !== undefined) io.out(message.out);
-      if (message.err !== undefined) io.err(message.err);
-      if (message.exit !== undefined) exit = message.exit;
+    socket.once('connect', () => {
+      connected = true;
+      // Read the answer only once connected: a readline over a socket that never connected re-emits its error.
+      createInterface({ input: socket }).on('line', (line) => {
+        const message = JSON.parse(line) as { out?: string; err?: string; exit?: ExitCode };
+        if (message.out !== undefined) io.out(message.out);
+        if (message.err !== undefined) io.err(message.err);
+        if (message.exit !== undefined) exit = message.exit;
+      });
+      socket.write(`${JSON.stringify({ argv, secret })}\n`);
     });
     socket.once('close', () => {
       if (connected) {
