@@ -63,6 +63,8 @@ async function main(): Promise<void> {
   );
   if (config.logging.format === 'pretty') {
     const hasUsers = (await app.get(UsersService).list(1)).length > 0;
+    // pino-pretty writes from a worker thread: let the lines above out first, so the summary is last.
+    await new Promise<void>((resolve) => logger.flush(() => setTimeout(resolve, 200)));
     process.stdout.write(summary.startupSummary(config, hasUsers));
   }
 }

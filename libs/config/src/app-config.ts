@@ -75,6 +75,8 @@ export interface AppConfig {
   };
   /** Origins allowed to call registration, discovery, token and JWKS endpoints from a browser. */
   readonly cors: { readonly allowedOrigins: readonly string[] };
+  /** The SSRF-safe fetcher of client documents (jwks_uri); both settings exist for tests. */
+  readonly fetch: { readonly allowLoopbackForTests: boolean; readonly extraCaFile: string | undefined };
   readonly oauth: { readonly scopesSupported: readonly string[] };
   /**
    * RFC 8707 resource indicators: the protected resources declared in OAUTH_RESOURCES_FILE (their
@@ -183,6 +185,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       secretRotationGraceSeconds: vars.CLIENT_SECRET_ROTATION_GRACE_SECONDS ?? 86400,
     },
     cors: { allowedOrigins: vars.CORS_ALLOWED_ORIGINS ? vars.CORS_ALLOWED_ORIGINS.split(' ') : [] },
+    fetch: { allowLoopbackForTests: vars.FETCH_ALLOW_LOOPBACK_FOR_TESTS === 'true', extraCaFile: vars.FETCH_EXTRA_CA_FILE },
     // RFC 8707: the scopes the declared resources define are supported too (discovery, registration)
     oauth: { scopesSupported: [...new Set([...(vars.OAUTH_SCOPES_SUPPORTED ?? 'openid profile email').split(' '), ...resources.flatMap((r) => r.scopes)])] },
     // Without a resources file any well-formed resource is accepted; with one, only those declared (unless allowed)

@@ -205,6 +205,14 @@ export class EnvironmentVariables {
     message: 'CORS_ALLOWED_ORIGINS must be "*" or space-separated origins such as https://app.example.com (scheme://host[:port])',
   })
   CORS_ALLOWED_ORIGINS?: string;
+
+  // Fetching client documents (jwks_uri): for tests only — lets the fetcher reach 127.0.0.0/8 and ::1 (docs/configuration.md, "Fetching")
+  @IsOptional() @IsIn(['true', 'false'])
+  FETCH_ALLOW_LOOPBACK_FOR_TESTS?: string;
+
+  // PEM file of CA certificates trusted for fetches in addition to the system ones (docs/configuration.md, "Fetching")
+  @IsOptional() @IsString() @MinLength(1)
+  FETCH_EXTRA_CA_FILE?: string;
   // Branding of every HTML page (docs/configuration.md, "Pages")
   @IsOptional() @IsString() @MinLength(1) @MaxLength(60) @Matches(/^[^\p{Cc}\p{Cf}]+$/u, { message: 'BRANDING_PRODUCT_NAME must not contain control or format characters' })
   BRANDING_PRODUCT_NAME?: string;

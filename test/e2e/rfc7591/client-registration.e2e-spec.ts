@@ -142,7 +142,7 @@ describe('RFC 7591 §3.2.2 Client Registration Error Response', () => {
     ['authorization_code without code', { response_types: [] }, /inconsistent/],
     ['refresh_token alone', { grant_types: ['refresh_token'], response_types: [] }, /refresh_token/],
     ['client_credentials for a public client', { grant_types: ['client_credentials'], token_endpoint_auth_method: 'none', response_types: [] }, /confidential/],
-    ['unknown auth method', { token_endpoint_auth_method: 'private_key_jwt' }, /token_endpoint_auth_method/],
+    ['unknown auth method', { token_endpoint_auth_method: 'client_secret_jwt' }, /token_endpoint_auth_method/],
     ['unsupported scope', { scope: 'openid admin' }, /admin/],
     ['jwks and jwks_uri together', { jwks_uri: 'https://app.example.com/jwks', jwks: { keys: [] } }, /jwks_uri and jwks/],
     ['jwks that is not a JWK Set', { jwks: { kty: 'RSA' } }, /jwks/],

@@ -26,6 +26,11 @@ export class AuthorizationCleanup implements OnModuleInit {
         ),
     });
     this.registry.register({
+      // RFC 7523 §3 item 7: a jti only needs remembering while its assertion could still be accepted
+      name: 'client_assertion_jtis',
+      run: (manager) => deleteInBatches(manager, 'client_assertion_jtis', 'expires_at < now()'),
+    });
+    this.registry.register({
       name: 'access_tokens',
       run: (manager) => deleteInBatches(manager, 'access_tokens', 'expires_at < now()'),
     });

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ClientsModule } from '../clients/clients.module';
+import { FetchModule } from '../fetch/fetch.module';
 import { ConsentModule } from '../consent/consent.module';
 import { LoginModule } from '../login/login.module';
 import { AccessTokenRecord } from './access-token.entity';
@@ -8,6 +9,8 @@ import { AuthorizationCode } from './authorization-code.entity';
 import { AuthorizationCleanup } from './authorization.cleanup';
 import { AuthorizationController } from './authorization.controller';
 import { AuthorizationService } from './authorization.service';
+import { ClientAssertionJtisRepository } from './client-assertion-jtis.repository';
+import { ClientAssertionVerifier } from './client-assertion.verifier';
 import { ClientAuthenticator } from './client-authenticator.service';
 import { CodesRepository } from './codes.repository';
 import { JwksController } from './keys/jwks.controller';
@@ -23,7 +26,7 @@ import { UserinfoController } from './userinfo.controller';
 
 /** /authorize, /token, /revoke, /introspect, /userinfo and the JWKS (RFC 6749, 7636, 7009, 7662, 9068; OIDC Core). */
 @Module({
-  imports: [TypeOrmModule.forFeature([AuthorizationCode, RefreshToken, AccessTokenRecord, SigningKey]), ClientsModule, LoginModule, ConsentModule],
+  imports: [TypeOrmModule.forFeature([AuthorizationCode, RefreshToken, AccessTokenRecord, SigningKey]), ClientsModule, LoginModule, ConsentModule, FetchModule],
   controllers: [AuthorizationController, TokenController, UserinfoController, JwksController],
   providers: [
     AuthorizationCleanup,
@@ -31,6 +34,8 @@ import { UserinfoController } from './userinfo.controller';
     TokenService,
     TokenIssuerService,
     ClientAuthenticator,
+    ClientAssertionVerifier,
+    ClientAssertionJtisRepository,
     CodesRepository,
     TokensRepository,
     SigningKeysService,

@@ -1,30 +1,37 @@
 import { setRequestClientId } from '@app/logging';
 import { InvalidClientError, InvalidRequestError } from '@app/oauth-errors';
 import { Injectable, Logger } from '@nestjs/common';
+import { decodeJwt } from 'jose';
 import { ClientLookupService, RegisteredClient } from '../clients/client-lookup.service';
+import { ClientAssertionVerifier, JWT_BEARER_ASSERTION_TYPE } from './client-assertion.verifier';
 
 /**
  * RFC 6749 §2.3.1: where client credentials may come from — the Authorization header, or the
- * client_id and client_secret body parameters. Nothing else in the body (a form field named
- * "authorization" above all) is ever read as a credential.
+ * client_id and client_secret body parameters; RFC 7521 §4.2: or client_assertion_type and
+ * client_assertion. Nothing else in the body (a form field named "authorization" above all) is
+ * ever read as a credential.
  */
 export interface ClientCredentials {
   /** The request's Authorization header, and only that. */
   header: string | string[] | undefined;
-  /** The form body; only its client_id and client_secret are read. */
-  body: { client_id?: unknown; client_secret?: unknown };
+  /** The form body; only its client_id, client_secret, client_assertion_type and client_assertion are read. */
+  body: { client_id?: unknown; client_secret?: unknown; client_assertion_type?: unknown; client_assertion?: unknown };
 }
 
 /**
  * RFC 6749 §2.3 client authentication at the token, revocation and introspection endpoints:
- * client_secret_basic, client_secret_post, or none (a public client names itself with client_id).
- * A client must use the method it registered (RFC 7591 §2 token_endpoint_auth_method).
+ * client_secret_basic, client_secret_post, private_key_jwt (RFC 7523 §2.2), or none (a public client
+ * names itself with client_id). A client must use the method it registered (RFC 7591 §2
+ * token_endpoint_auth_method).
  */
 @Injectable()
 export class ClientAuthenticator {
   private readonly logger = new Logger(ClientAuthenticator.name);
 
-  constructor(private readonly clients: ClientLookupService) {}
+  constructor(
+    private readonly clients: ClientLookupService,
+    private readonly assertions: ClientAssertionVerifier,
+  ) {}
 
   async authenticate(credentials: ClientCredentials): Promise<RegisteredClient> {
     const client = await this.identify(credentials);
@@ -38,6 +45,13 @@ export class ClientAuthenticator {
     const bodySecret = credentials.body.client_secret;
     if (bodyId !== undefined && typeof bodyId !== 'string') throw new InvalidRequestError('client_id must not be repeated');
     if (bodySecret !== undefined && typeof bodySecret !== 'string') throw new InvalidRequestError('client_secret must not be repeated');
+
+    const { client_assertion_type: assertionType, client_assertion: assertion } = credentials.body;
+    if (assertionType !== undefined || assertion !== undefined) {
+      // RFC 6749 §2.3: a client MUST NOT use more than one authentication method per request
+      if (basic || bodySecret !== undefined) throw new InvalidRequestError('use one client authentication method: client_assertion, HTTP Basic or client_secret');
+      return this.withAssertion(bodyId as string | undefined, assertionType, assertion);
+    }
 
     if (basic) {
       // RFC 6749 §2.3: a client MUST NOT use more than one authentication method per request
@@ -55,6 +69,32 @@ export class ClientAuthenticator {
     if (!client || client.metadata.token_endpoint_auth_method !== 'none') {
       throw new InvalidClientError('client authentication failed', { basicChallenge: true });
     }
+    return client;
+  }
+
+  /** RFC 7521 §4.2, RFC 7523 §2.2: client_id is optional; the assertion's sub names the client. */
+  private async withAssertion(bodyId: string | undefined, assertionType: unknown, assertion: unknown): Promise<RegisteredClient> {
+    if (typeof assertionType !== 'string' || typeof assertion !== 'string') {
+      throw new InvalidRequestError('client_assertion_type and client_assertion go together, each once (RFC 7521 §4.2)');
+    }
+    if (assertionType !== JWT_BEARER_ASSERTION_TYPE) {
+      throw new InvalidClientError(`client_assertion_type must be ${JWT_BEARER_ASSERTION_TYPE} (RFC 7523 §2.2)`);
+    }
+    let subject: unknown;
+    try {
+      subject = decodeJwt(assertion).sub;
+    } catch {
+      throw new InvalidClientError('client_assertion is not a JWT (RFC 7523 §2.2)');
+    }
+    if (typeof subject !== 'string' || subject === '') throw new InvalidClientError('client_assertion has no sub (RFC 7523 §3)');
+    // RFC 7521 §4.2: a client_id sent with the assertion must name the same client
+    if (bodyId !== undefined && bodyId !== subject) throw new InvalidClientError('client_id does not match the assertion sub (RFC 7521 §4.2)');
+    const client = await this.clients.find(subject);
+    if (!client || client.metadata.token_endpoint_auth_method !== 'private_key_jwt') {
+      this.logger.warn({ client_id: subject.slice(0, 100) }, 'client authentication failed');
+      throw new InvalidClientError('client authentication failed');
+    }
+    await this.assertions.verify(client, assertion);
     return client;
   }
 

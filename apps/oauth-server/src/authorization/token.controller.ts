@@ -77,11 +77,12 @@ export class TokenController {
 
 /**
  * RFC 6749 §2.3.1: client credentials come from the Authorization header or the client_id and
- * client_secret body parameters, never from another form field: a body field named "authorization"
+ * client_secret body parameters (RFC 7521 §4.2: or client_assertion_type and client_assertion), never from another form field: a body field named "authorization"
  * must not stand in for the header (test/e2e/rfc6749/client-authentication.e2e-spec.ts).
  */
 function credentialsOf(request: FastifyRequest, params: TokenParams): ClientCredentials {
-  return { header: request.headers.authorization, body: { client_id: params.client_id, client_secret: params.client_secret } };
+  const { client_id, client_secret, client_assertion_type, client_assertion } = params;
+  return { header: request.headers.authorization, body: { client_id, client_secret, client_assertion_type, client_assertion } };
 }
 
 /** RFC 6749 §3.2: parameters are application/x-www-form-urlencoded in the body. */

@@ -196,8 +196,8 @@ export class TokenService {
     // RFC 8707 §2.2: the client names the resources it will call; invalid or (restricted) unknown → invalid_target
     const audience = requestedResources(params.resource);
     assertKnownResources(audience, this.config);
-    // Scopes about an end-user mean nothing when the client acts for itself.
-    const registered = client.metadata.scope.split(' ').filter((scope) => !['openid', 'profile', 'email'].includes(scope));
+    // Scopes about an end-user (and OIDC Core §11 offline_access) mean nothing when the client acts for itself.
+    const registered = client.metadata.scope.split(' ').filter((scope) => !['openid', 'profile', 'email', 'offline_access'].includes(scope));
     const scopes = scopeParam === undefined ? registered : requestedScopes(scopeParam, [...registered, ...resourceScopes(audience, this.config)].join(' '));
     if (scopeParam !== undefined && scopes.length === 0) throw new InvalidScopeError('no scope available for this grant');
     return this.issuer.issue({ clientId: client.clientId, scopes, refresh: 'none', audience });

@@ -61,7 +61,8 @@ export class ClientLookupService {
 function toRegisteredClient(client: Client, policies: RegistrationPolicies): RegisteredClient {
   return {
     clientId: client.clientId,
-    confidential: client.secretHash !== null,
+    // RFC 7523 §2.2: a private_key_jwt client authenticates with its key, so it is confidential without a secret
+    confidential: client.secretHash !== null || client.metadata.token_endpoint_auth_method === 'private_key_jwt',
     metadata: client.metadata,
     introspectionAllowed: client.introspectionAllowed === true,
     trusted: isTrusted(client, policies),

@@ -4,7 +4,7 @@ import { InvalidClientMetadataError, InvalidRedirectUriError } from '@app/oauth-
 
 export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials'] as const;
 export const RESPONSE_TYPES = ['code'] as const;
-export const TOKEN_ENDPOINT_AUTH_METHODS = ['none', 'client_secret_basic', 'client_secret_post'] as const;
+export const TOKEN_ENDPOINT_AUTH_METHODS = ['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt'] as const;
 export const APPLICATION_TYPES = ['web', 'native'] as const;
 
 export type GrantType = (typeof GRANT_TYPES)[number];
@@ -130,6 +130,10 @@ export function assertValidClientMetadata(metadata: ClientMetadata, policy: Meta
     throw new InvalidClientMetadataError('jwks_uri and jwks must not both be present');
   }
   if (metadata.jwks !== undefined) assertPublicJwkSet(metadata.jwks);
+  // RFC 7523 §2.2, OIDC Core §9: private_key_jwt is verified with the keys the client registered
+  if (metadata.token_endpoint_auth_method === 'private_key_jwt' && metadata.jwks === undefined && metadata.jwks_uri === undefined) {
+    throw new InvalidClientMetadataError('token_endpoint_auth_method: private_key_jwt requires jwks or jwks_uri (RFC 7591 §2)');
+  }
   for (const field of ['client_uri', 'logo_uri', 'tos_uri', 'policy_uri'] as const) {
     const value = metadata[field];
     if (value !== undefined) assertWebUrl(field, value, ['https:', 'http:']);

@@ -373,8 +373,9 @@ function auditedMetadata(metadata: ClientMetadata): Record<string, unknown> {
   };
 }
 
+/** RFC 7591 §3.2.1: whether the client is issued a client_secret — only the client_secret_* methods use one (not none, not private_key_jwt). */
 function isConfidential(metadata: ClientMetadata): boolean {
-  return metadata.token_endpoint_auth_method !== 'none';
+  return metadata.token_endpoint_auth_method === 'client_secret_basic' || metadata.token_endpoint_auth_method === 'client_secret_post';
 }
 
 // RFC 7592 §2: a client without permission for the operation gets 403

@@ -1,6 +1,7 @@
 import { APP_CONFIG, AppConfig, issuerUrl } from '@app/config';
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { CLIENT_ASSERTION_ALGORITHMS } from '../authorization/client-assertion.verifier';
 
 /** RFC 8414 §2 Authorization Server Metadata; lists only what this server really serves. */
 export class AuthorizationServerMetadataDto {
@@ -37,14 +38,23 @@ export class AuthorizationServerMetadataDto {
   @ApiProperty({ example: ['S256'] })
   code_challenge_methods_supported: string[];
 
-  @ApiProperty({ example: ['client_secret_basic', 'client_secret_post', 'none'] })
+  @ApiProperty({ example: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'] })
   token_endpoint_auth_methods_supported: string[];
 
-  @ApiProperty({ example: ['client_secret_basic', 'client_secret_post', 'none'] })
+  @ApiProperty({ example: ['RS256', 'ES256', 'EdDSA'] })
+  token_endpoint_auth_signing_alg_values_supported: string[];
+
+  @ApiProperty({ example: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'] })
   revocation_endpoint_auth_methods_supported: string[];
 
-  @ApiProperty({ example: ['client_secret_basic', 'client_secret_post'] })
+  @ApiProperty({ example: ['RS256', 'ES256', 'EdDSA'] })
+  revocation_endpoint_auth_signing_alg_values_supported: string[];
+
+  @ApiProperty({ example: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'] })
   introspection_endpoint_auth_methods_supported: string[];
+
+  @ApiProperty({ example: ['RS256', 'ES256', 'EdDSA'] })
+  introspection_endpoint_auth_signing_alg_values_supported: string[];
 
   @ApiProperty({ example: true })
   authorization_response_iss_parameter_supported: boolean;
@@ -100,10 +110,14 @@ export class DiscoveryController {
       grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
       // RFC 7636 §4.2, RFC 9700 §2.1.1: plain is refused
       code_challenge_methods_supported: ['S256'],
-      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
-      revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+      // RFC 8414 §2: private_key_jwt (RFC 7523 §2.2) with the *_auth_signing_alg_values_supported it accepts
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
+      token_endpoint_auth_signing_alg_values_supported: [...CLIENT_ASSERTION_ALGORITHMS],
+      revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
+      revocation_endpoint_auth_signing_alg_values_supported: [...CLIENT_ASSERTION_ALGORITHMS],
       // RFC 7662 §2.1: introspection needs an authenticated (confidential) client
-      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+      introspection_endpoint_auth_signing_alg_values_supported: [...CLIENT_ASSERTION_ALGORITHMS],
       // RFC 9207 §3: every authorization response carries iss
       authorization_response_iss_parameter_supported: true,
       subject_types_supported: ['public'],

@@ -8,6 +8,7 @@ import { ClientAdmittedBy1764330000000 } from './1764330000000-client-admitted-b
 import { IntrospectionAndKeyRevocation1764340000000 } from './1764340000000-introspection-and-key-revocation';
 import { UserDisabledAt1764370000000 } from './1764370000000-user-disabled-at';
 import { ResourceIndicators1764410000000 } from './1764410000000-resource-indicators';
+import { ClientAssertionJtis1764430000000 } from './1764430000000-client-assertion-jtis';
 
 /** Every migration in order; the server, ormconfig.ts and the tests all run this list. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   IntrospectionAndKeyRevocation1764340000000,
   UserDisabledAt1764370000000,
   ResourceIndicators1764410000000,
+  ClientAssertionJtis1764430000000,
 ];

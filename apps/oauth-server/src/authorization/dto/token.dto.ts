@@ -5,6 +5,11 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
  * Optional fields have an empty example: Swagger UI would otherwise pre-fill each with "string" and send
  * them all (client_secret=string next to Basic is invalid_request; test/e2e/browser/swagger-ui.browser.e2e-spec.ts).
  */
+const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+const CLIENT_ASSERTION_DESCRIPTION =
+  'private_key_jwt (RFC 7523 §2.2, OIDC Core §9): a JWT signed with a registered key (RS256, ES256 or EdDSA); ' +
+  'iss and sub = client_id, aud = the issuer or the token endpoint URL, exp at most 5 minutes ahead, jti used once.';
+
 export class TokenRequestDto {
   @ApiProperty({ enum: ['authorization_code', 'refresh_token', 'client_credentials'] })
   grant_type: string;
@@ -26,10 +31,14 @@ export class TokenRequestDto {
       'client_credentials: any acceptable resource. Otherwise invalid_target.',
   })
   resource?: string;
-  @ApiPropertyOptional({ example: '', description: 'client_secret_post and public clients (none)' })
+  @ApiPropertyOptional({ example: '', description: 'client_secret_post and public clients (none); optional with private_key_jwt (RFC 7521 §4.2)' })
   client_id?: string;
   @ApiPropertyOptional({ example: '', description: 'client_secret_post only' })
   client_secret?: string;
+  @ApiPropertyOptional({ example: '', description: `private_key_jwt (RFC 7523 §2.2): ${ASSERTION_TYPE}` })
+  client_assertion_type?: string;
+  @ApiPropertyOptional({ example: '', description: CLIENT_ASSERTION_DESCRIPTION })
+  client_assertion?: string;
 }
 
 /** RFC 6749 §5.1 Successful Response. */
@@ -58,6 +67,10 @@ export class TokenOnlyRequestDto {
   client_id?: string;
   @ApiPropertyOptional({ example: '' })
   client_secret?: string;
+  @ApiPropertyOptional({ example: '', description: `private_key_jwt (RFC 7523 §2.2): ${ASSERTION_TYPE}` })
+  client_assertion_type?: string;
+  @ApiPropertyOptional({ example: '', description: CLIENT_ASSERTION_DESCRIPTION })
+  client_assertion?: string;
 }
 
 /** RFC 7662 §2.2 Introspection Response. */
