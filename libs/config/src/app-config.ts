@@ -187,7 +187,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     cors: { allowedOrigins: vars.CORS_ALLOWED_ORIGINS ? vars.CORS_ALLOWED_ORIGINS.split(' ') : [] },
     fetch: { allowLoopbackForTests: vars.FETCH_ALLOW_LOOPBACK_FOR_TESTS === 'true', extraCaFile: vars.FETCH_EXTRA_CA_FILE },
     // RFC 8707: the scopes the declared resources define are supported too (discovery, registration)
-    oauth: { scopesSupported: [...new Set([...(vars.OAUTH_SCOPES_SUPPORTED ?? 'openid profile email').split(' '), ...resources.flatMap((r) => r.scopes)])] },
+    oauth: { scopesSupported: [...new Set([...(vars.OAUTH_SCOPES_SUPPORTED ?? 'openid profile email offline_access').split(' '), ...resources.flatMap((r) => r.scopes)])] },
     // Without a resources file any well-formed resource is accepted; with one, only those declared (unless allowed)
     resources: { declared: resources, allowUnknown: (vars.OAUTH_RESOURCES_ALLOW_UNKNOWN ?? (vars.OAUTH_RESOURCES_FILE ? 'false' : 'true')) === 'true' },
     tokenHashKey: vars.TOKEN_HASH_KEY,

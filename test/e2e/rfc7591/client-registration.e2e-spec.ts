@@ -22,7 +22,7 @@ describe('RFC 7591 §3.1 Client Registration Request', () => {
       grant_types: ['authorization_code'],
       response_types: ['code'],
       application_type: 'web',
-      scope: 'openid profile email',
+      scope: 'openid profile email offline_access',
       client_name: 'Photo Book',
       contacts: ['ops@example.com'],
     });
@@ -143,7 +143,7 @@ describe('RFC 7591 §3.2.2 Client Registration Error Response', () => {
     ['refresh_token alone', { grant_types: ['refresh_token'], response_types: [] }, /refresh_token/],
     ['client_credentials for a public client', { grant_types: ['client_credentials'], token_endpoint_auth_method: 'none', response_types: [] }, /confidential/],
     ['unknown auth method', { token_endpoint_auth_method: 'client_secret_jwt' }, /token_endpoint_auth_method/],
-    ['unsupported scope', { scope: 'openid admin' }, /admin/],
+    ['a malformed scope list (RFC 6749 §3.3; unsupported values are dropped instead)', { scope: 'openid  admin' }, /scope/],
     ['jwks and jwks_uri together', { jwks_uri: 'https://app.example.com/jwks', jwks: { keys: [] } }, /jwks_uri and jwks/],
     ['jwks that is not a JWK Set', { jwks: { kty: 'RSA' } }, /jwks/],
     ['http jwks_uri', { jwks_uri: 'http://app.example.com/jwks' }, /jwks_uri/],

@@ -20,7 +20,7 @@ describe('RFC 8414 §3 Authorization Server Metadata', () => {
         userinfo_endpoint: `${TEST_ISSUER}/userinfo`,
         revocation_endpoint: `${TEST_ISSUER}/revoke`,
         introspection_endpoint: `${TEST_ISSUER}/introspect`,
-        scopes_supported: ['openid', 'profile', 'email'],
+        scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
         response_types_supported: ['code'],
         response_modes_supported: ['query'],
         grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],

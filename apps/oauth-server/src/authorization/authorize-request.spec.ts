@@ -10,6 +10,7 @@ import {
   redirectHost,
   redirectTarget,
   requestedScopes,
+  withoutUnknownScopes,
   verifyAuthorizeParams,
   verifyClientAndRedirect,
 } from './authorize-request';
@@ -182,5 +183,25 @@ describe('RFC 8252 §7.3 Loopback Interface Redirection', () => {
     expect(accepted('http://localhost/cb')).toBe('http://localhost/cb');
     refused('http://localhost:51004/cb');
     expect(loopbackMatches('http://localhost/cb', 'http://localhost:51004/cb')).toBe(false);
+  });
+});
+
+describe('OIDC Core §3.1.2.1 scope values that are not understood are ignored', () => {
+  const verified = { client: client({ scope: 'openid profile email offline_access' }), redirectUri: 'https://a.example/cb', redirectUriSent: true };
+  const params = (scope: string) => ({ response_type: 'code', code_challenge: challenge, code_challenge_method: 'S256', scope });
+  const withScopes = { authorization: { pkceRequired: 'all' }, oauth: { scopesSupported: ['openid', 'profile', 'email', 'offline_access'] } } as never;
+
+  it('OIDC Core §3.1.2.1: unsupported values are dropped; the supported ones are judged against the registration', () => {
+    expect(verifyAuthorizeParams(params('openid mcp:tools offline_access'), verified, withScopes).scopes).toEqual(['openid', 'offline_access']);
+    expect(withoutUnknownScopes('x openid y', ['openid'])).toBe('openid');
+  });
+
+  it('RFC 6749 §3.3: a supported value the client did not register is still invalid_scope', () => {
+    const narrow = { ...verified, client: client({ scope: 'openid' }) };
+    expect(() => verifyAuthorizeParams(params('openid email'), narrow, withScopes)).toThrow(InvalidScopeError);
+  });
+
+  it('RFC 6749 §3.3: nothing supported left is invalid_scope, never an empty grant', () => {
+    expect(() => verifyAuthorizeParams(params('mcp:tools other'), verified, withScopes)).toThrow(InvalidScopeError);
   });
 });

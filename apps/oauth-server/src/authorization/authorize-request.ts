@@ -9,6 +9,7 @@ import {
   UnsupportedResponseTypeError,
 } from '@app/oauth-errors';
 import type { RegisteredClient } from '../clients/client-lookup.service';
+import { SCOPE_LIST } from '../clients/scope-syntax';
 import { isValidS256Challenge } from './pkce';
 import { assertKnownResources, requestedResources, resourceScopes } from './resource-indicators';
 
@@ -190,7 +191,7 @@ export function isClientIdSyntax(value: unknown): value is string {
 export function verifyAuthorizeParams(
   params: RawParams,
   verified: { client: RegisteredClient; redirectUri: string; redirectUriSent: boolean },
-  config: Pick<AppConfig, 'authorization'> & Partial<Pick<AppConfig, 'resources' | 'issuer'>>,
+  config: Pick<AppConfig, 'authorization'> & Partial<Pick<AppConfig, 'resources' | 'issuer' | 'oauth'>>,
 ): AuthorizeRequest {
   const { client } = verified;
   // OIDC Core §6: request objects are not supported
@@ -213,7 +214,7 @@ export function verifyAuthorizeParams(
   assertKnownResources(resources, resourceConfig);
   // A client may ask for the scopes the requested resources define (docs/scopes.md, "Resource scopes")
   const allowedScope = [client.metadata.scope, ...resourceScopes(resources, resourceConfig)].join(' ');
-  const scopes = requestedScopes(single(params, 'scope'), allowedScope);
+  const scopes = requestedScopes(withoutUnknownScopes(single(params, 'scope'), config.oauth?.scopesSupported), allowedScope);
 
   // RFC 7636 §4.3, RFC 9700 §2.1.1: S256 only; required for public clients and, by default, for all
   const codeChallenge = single(params, 'code_challenge');
@@ -266,13 +267,28 @@ export function verifyAuthorizeParams(
 export function requestedScopes(scope: string | undefined, registered: string): string[] {
   const allowed = registered.split(' ');
   if (scope === undefined) return allowed;
-  if (!/^[\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*$/.test(scope)) {
+  if (!SCOPE_LIST.test(scope)) {
     throw new InvalidScopeError('scope must be space-separated scope tokens (RFC 6749 §3.3)');
   }
   const requested = [...new Set(scope.split(' '))];
   const extra = requested.filter((value) => !allowed.includes(value));
   if (extra.length > 0) throw new InvalidScopeError(`scope not registered for this client: ${extra.join(' ')}`);
   return requested;
+}
+
+/**
+ * OIDC Core §3.1.2.1: scope values that are not understood SHOULD be ignored, so values this server
+ * does not support (not in OAUTH_SCOPES_SUPPORTED, which includes the declared resources' scopes)
+ * are dropped before the request is judged; the token response then reports the scope granted
+ * (RFC 6749 §5.1). A request left with no supported value is invalid_scope, never an empty grant.
+ * A malformed list is returned as is, for requestedScopes to refuse. Without `supported` (unit
+ * tests of other rules) every value counts as known.
+ */
+export function withoutUnknownScopes(scope: string | undefined, supported: readonly string[] | undefined): string | undefined {
+  if (scope === undefined || supported === undefined || !SCOPE_LIST.test(scope)) return scope;
+  const known = scope.split(' ').filter((value) => supported.includes(value));
+  if (known.length === 0) throw new InvalidScopeError('none of the requested scope values is supported by this server');
+  return known.join(' ');
 }
 
 /** The request's parameters to carry through login and consent, without empty ones. */

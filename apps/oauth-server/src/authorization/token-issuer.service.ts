@@ -17,7 +17,8 @@ export interface TokenResponse {
   access_token: string;
   token_type: 'Bearer';
   expires_in: number;
-  scope: string;
+  /** Absent when no scope was granted: RFC 6749 §3.3 defines scope as one or more tokens, so never "". */
+  scope?: string;
   refresh_token?: string;
   id_token?: string;
 }
@@ -100,7 +101,9 @@ export class TokenIssuerService {
       .setJti(jti)
       .sign(key.privateKey);
 
-    const response: TokenResponse = { access_token: accessToken, token_type: 'Bearer', expires_in: ttl, scope };
+    const response: TokenResponse = { access_token: accessToken, token_type: 'Bearer', expires_in: ttl };
+    // RFC 6749 §3.3, §5.1: an empty list is no scope at all (a client-credentials client with only user scopes)
+    if (scope !== '') response.scope = scope;
     let refresh: RefreshToken | undefined;
     if (user && request.refresh !== 'none') {
       const value = randomToken(32);

@@ -1,5 +1,5 @@
 import { InvalidClientMetadataError, InvalidRedirectUriError } from '@app/oauth-errors';
-import { assertValidClientMetadata, assertValidRedirectUri, ClientMetadata, MetadataPolicy, withRegistrationDefaults } from './client-metadata';
+import { assertValidClientMetadata, assertValidRedirectUri, ClientMetadata, MetadataPolicy, withoutUnknownScopes, withRegistrationDefaults } from './client-metadata';
 
 const policy: MetadataPolicy = { scopesSupported: ['openid', 'profile', 'email'], maxRedirectUris: 5, maxContacts: 2 };
 
@@ -178,5 +178,25 @@ describe('RFC 7591 §2 hostile metadata values', () => {
     expect(check({ jwks: { keys: [key] } })).not.toThrow();
     const metadata = withRegistrationDefaults({ jwks: { keys: [key], extra: { a: 1 } } as unknown as ClientMetadata['jwks'] }, policy);
     expect(metadata.jwks).toEqual({ keys: [key] });
+  });
+});
+
+describe('RFC 7591 §3.2.1 the server replaces requested scope values it does not support', () => {
+  it('RFC 7591 §3.2.1: unsupported scope values are dropped, the supported subset registered', () => {
+    const known = withoutUnknownScopes({ scope: 'openid offline_access mcp:tools email openid' }, policy.scopesSupported);
+    expect(known.scope).toBe('openid email');
+    const metadata = withRegistrationDefaults(known, policy);
+    expect(() => assertValidClientMetadata({ ...metadata, redirect_uris: ['https://a.example/cb'] }, policy)).not.toThrow();
+  });
+
+  it('RFC 7591 §2: none supported → scope counts as omitted, so the default set is registered', () => {
+    expect(withoutUnknownScopes({ scope: 'mcp:tools' }, policy.scopesSupported).scope).toBeUndefined();
+    expect(withRegistrationDefaults(withoutUnknownScopes({ scope: 'mcp:tools' }, policy.scopesSupported), policy).scope).toBe('openid profile email');
+  });
+
+  it('RFC 6749 §3.3: a malformed scope list is kept, so it is still refused with invalid_client_metadata', () => {
+    expect(withoutUnknownScopes({ scope: 'openid  profile' }, policy.scopesSupported).scope).toBe('openid  profile');
+    const metadata = withRegistrationDefaults({ redirect_uris: ['https://a.example/cb'], scope: 'openid  profile' }, policy);
+    expect(() => assertValidClientMetadata(metadata, policy)).toThrow(InvalidClientMetadataError);
   });
 });

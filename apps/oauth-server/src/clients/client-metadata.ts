@@ -1,6 +1,7 @@
 // String.prototype.isWellFormed (ES2024, Node 20+); tsconfig's lib is ES2023.
 /// <reference lib="es2024.string" />
 import { InvalidClientMetadataError, InvalidRedirectUriError } from '@app/oauth-errors';
+import { SCOPE_LIST } from './scope-syntax';
 
 export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials'] as const;
 export const RESPONSE_TYPES = ['code'] as const;
@@ -233,9 +234,23 @@ export function assertValidRedirectUri(uri: string, applicationType: Application
   }
 }
 
+/**
+ * RFC 7591 §3.2.1: the server MAY replace requested values, and the response returns the registered
+ * ones. Scope values this server does not support (`mcp:tools` before the operator declared it) are
+ * dropped rather than refused; if none remain, scope counts as omitted (the default set, RFC 7591 §2).
+ * Runs before a registration policy's own rule, which still refuses a supported value it does not
+ * allow (docs/scopes.md). A malformed list is kept, for assertSupportedScope to refuse.
+ */
+export function withoutUnknownScopes(requested: RequestedMetadata, supported: readonly string[]): RequestedMetadata {
+  const scope = requested.scope;
+  if (typeof scope !== 'string' || !SCOPE_LIST.test(scope)) return requested;
+  const known = [...new Set(scope.split(' '))].filter((value) => supported.includes(value));
+  return { ...requested, scope: known.length > 0 ? known.join(' ') : undefined };
+}
+
 function assertSupportedScope(scope: string, supported: readonly string[]): void {
   // RFC 6749 §3.3: scope is a space-delimited list of case-sensitive tokens
-  if (!/^[\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*$/.test(scope)) {
+  if (!SCOPE_LIST.test(scope)) {
     throw new InvalidClientMetadataError('scope: must be space-separated scope tokens (RFC 6749 §3.3)');
   }
   const unknown = scope.split(' ').filter((value) => !supported.includes(value));

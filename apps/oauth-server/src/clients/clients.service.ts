@@ -13,7 +13,7 @@ import {
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AuditEvent } from '../audit/audit-event.entity';
 import { AuditService } from '../audit/audit.service';
-import { assertValidClientMetadata, ClientMetadata, MetadataPolicy, RequestedMetadata, withRegistrationDefaults } from './client-metadata';
+import { assertValidClientMetadata, ClientMetadata, MetadataPolicy, RequestedMetadata, withoutUnknownScopes, withRegistrationDefaults } from './client-metadata';
 import { Client, SelfService } from './client.entity';
 import { Admission, ClientsRepository, CreateOutcome } from './clients.repository';
 import { RegistrationTokensRepository } from './registration-tokens.repository';
@@ -129,7 +129,8 @@ export class ClientsService {
 
   /** Server-wide rules (client-metadata.ts), then the policy's own (RFC 7591 §5 among them). */
   private judge(requested: RequestedMetadata, policy: RegistrationPolicy): ClientMetadata {
-    const metadata = withRegistrationDefaults(withPolicyDefaults(requested, policy), this.metadataRules);
+    const known = withoutUnknownScopes(requested, this.metadataRules.scopesSupported);
+    const metadata = withRegistrationDefaults(withPolicyDefaults(known, policy), this.metadataRules);
     assertValidClientMetadata(metadata, this.metadataRules);
     assertJwksUriIsPublic(metadata);
     assertAllowedByPolicy(metadata, policy);

@@ -3,6 +3,8 @@ const DESCRIPTIONS: Record<string, string> = {
   openid: 'Sign you in and know your account identifier',
   profile: 'See your username and display name',
   email: 'See your email address',
+  // OIDC Core §11: the user consents to access that lasts while they are not using the app
+  offline_access: 'Keep access while you are not using the app',
 };
 
 export interface ScopeDescription {

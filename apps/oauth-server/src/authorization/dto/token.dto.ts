@@ -49,8 +49,11 @@ export class TokenResponseDto {
   token_type: string;
   @ApiProperty({ example: 600 })
   expires_in: number;
-  @ApiProperty({ example: 'openid profile' })
-  scope: string;
+  @ApiPropertyOptional({
+    example: 'openid profile',
+    description: 'RFC 6749 §5.1: the scope granted, which may differ from the one requested (unsupported values are ignored); absent when none was granted',
+  })
+  scope?: string;
   @ApiPropertyOptional({ description: 'Opaque; rotated on every use' })
   refresh_token?: string;
   @ApiPropertyOptional({ description: 'OpenID Connect ID token when scope contains openid' })

@@ -83,7 +83,8 @@ export class RegisterClientDto {
   logo_uri?: string;
 
   @ApiPropertyOptional({
-    description: 'Space-separated scopes the client may request; each must be supported. Default: every supported scope.',
+    description:
+      'Space-separated scopes the client may request. Values the server does not support are dropped (RFC 7591 §3.2.1: the response returns the registered scope); none left, or omitted: every supported scope.',
     example: 'openid profile email',
   })
   @IsOptional() @IsString() @MaxLength(1000)
