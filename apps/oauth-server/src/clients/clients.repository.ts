@@ -5,26 +5,9 @@ import { DataSource, EntityManager, Repository } from 'typeorm';
 import type { AuditEvent } from '../audit/audit-event.entity';
 import { AuditRepository } from '../audit/audit.repository';
 import { Client, SelfService } from './client.entity';
+import type { Admission, ClientAdministrationStore, ClientChange, ClientStore, CreateOutcome, TokenRotation } from './client-stores';
 import { RegistrationToken } from './registration-token.entity';
 import { RegistrationTokensRepository } from './registration-tokens.repository';
-
-export interface ClientChange {
-  metadata: Client['metadata'];
-  secretHash: string | null;
-  secretExpiresAt: Date | null;
-  /** A rotated registration access token to store with the change, if any. */
-  newToken?: RegistrationToken;
-  /** Claims of a newly presented software statement (RFC 7591 §2.3), if any. */
-  softwareStatementClaims?: Client['softwareStatementClaims'];
-}
-
-/** What the registration must take or stay within; checked inside the insert's transaction. */
-export interface Admission {
-  initialAccessTokenId?: string | null;
-  dailyQuotas?: { kind: 'software_id' | 'source_address'; key: string; limit: number }[];
-}
-
-export type CreateOutcome = 'created' | 'initial-access-token' | 'software_id' | 'source_address';
 
 class Refused extends Error {
   constructor(readonly outcome: Exclude<CreateOutcome, 'created'>) {
@@ -39,7 +22,7 @@ function rowCount(result: unknown[]): number {
 
 /** The only place that stores clients; a client and its registration tokens change together. */
 @Injectable()
-export class ClientsRepository {
+export class ClientsRepository implements ClientStore, ClientAdministrationStore {
   constructor(
     @InjectRepository(Client) private readonly clients: Repository<Client>,
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -95,36 +78,35 @@ export class ClientsRepository {
   }
 
   /**
-   * Lets `decide` compute the change from the current state and stores it with its audit record
-   * (`audit`, built from the updated client): concurrent updates of one client apply one after the
-   * other, and no update is acknowledged without its record. Returns null when the client no
-   * longer exists.
-   *
-   * Given the row the request already read (`seen`), the change is decided on it and stored by one
-   * conditional UPDATE that applies only if the row is still as seen; otherwise, and when a token
-   * is rotated with the change, the row is locked, read again and decided on in a transaction.
+   * Optimistic (the RFC 7592 §2.2 update without a token rotation): one conditional UPDATE, keyed on
+   * the state the change was decided on, with the audit record in the same statement. Null when the
+   * row changed meanwhile (the caller falls back to updateLocked) or is gone.
    */
-  async update(
+  async updateIfUnchanged(seen: Client, change: ClientChange, audit?: (updated: Client) => AuditEvent): Promise<Client | null> {
+    const updated = applyChange(seen, change);
+    const stored = await storeUpdate(this.dataSource.manager, updated, change.softwareStatementClaims ?? null, audit?.(updated), seen);
+    return stored ? updated : null;
+  }
+
+  /**
+   * Locked: the row is read under `SELECT … FOR UPDATE`, `decide` (pure, client-update.ts) computes
+   * the change from it, and the change, its audit record and the token rotation are stored in that
+   * transaction: concurrent updates of one client apply one after the other, and none is
+   * acknowledged without its record. A thrown refusal rolls back. Null when the client no longer exists.
+   */
+  async updateLocked(
     clientId: string,
-    decide: (current: Client) => Promise<ClientChange>,
-    graceSeconds: number,
+    decide: (locked: Client) => ClientChange,
     audit?: (updated: Client) => AuditEvent,
-    seen?: Client,
+    rotation?: TokenRotation,
   ): Promise<Client | null> {
-    if (seen) {
-      const change = await decide(seen);
-      if (!change.newToken) {
-        const updated = applyChange(seen, change);
-        if (await storeUpdate(this.dataSource.manager, updated, change.softwareStatementClaims ?? null, audit?.(updated), seen)) return updated;
-      }
-    }
     return this.dataSource.transaction(async (manager) => {
       const current = await manager.findOne(Client, { where: { clientId }, lock: { mode: 'pessimistic_write' } });
       if (!current) return null;
-      const change = await decide(current);
+      const change = decide(current);
       const updated = applyChange(current, change);
       await storeUpdate(manager, updated, change.softwareStatementClaims ?? null, audit?.(updated));
-      if (change.newToken) await this.tokens.rotate(change.newToken, graceSeconds, manager);
+      if (rotation) await this.tokens.rotate(rotation.token, rotation.graceSeconds, manager);
       return updated;
     });
   }

@@ -2,9 +2,6 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 import { randomToken } from '@app/crypto';
 import { SecretHasher } from '@app/hashing';
 import {
-  InsufficientScopeError,
-  InvalidClientMetadataError,
-  InvalidRequestError,
   InvalidSoftwareStatementError,
   InvalidTokenError,
   RegistrationQuotaExceededError,
@@ -13,18 +10,26 @@ import {
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AuditEvent } from '../audit/audit-event.entity';
 import { AuditService } from '../audit/audit.service';
-import { assertValidClientMetadata, ClientMetadata, MetadataPolicy, RequestedMetadata, withoutUnknownScopes, withRegistrationDefaults } from './client-metadata';
+import type { ClientMetadata, MetadataPolicy } from './client-metadata';
 import { Client, SelfService } from './client.entity';
-import { Admission, ClientsRepository, CreateOutcome } from './clients.repository';
-import { RegistrationTokensRepository } from './registration-tokens.repository';
+import {
+  Admission,
+  CLIENT_ADMINISTRATION_STORE,
+  CLIENT_STORE,
+  ClientAdministrationStore,
+  ClientStore,
+  CreateOutcome,
+  REGISTRATION_TOKEN_STORE,
+  RegistrationTokenStore,
+} from './client-stores';
+import { admittingPolicy, assertSelfService, assertUpdateRequest, decideUpdate, isConfidential, judgeMetadata, policyNamed, SecretCheck } from './client-update';
 import { ClientInformationDto, IssuedSecrets, toClientInformation } from './dto/client-information.dto';
 import { RegisterClientDto } from './dto/register-client.dto';
-import { SERVER_ASSIGNED_FIELDS, UpdateClientDto } from './dto/update-client.dto';
+import { UpdateClientDto } from './dto/update-client.dto';
 import { RegistrationToken } from './registration-token.entity';
 import type { AdmittingToken } from './initial-access-tokens.service';
-import { assertAllowedByPolicy, assertJwksUriIsPublic, withPolicyDefaults } from './policies/policy-enforcement';
 import { REGISTRATION_POLICIES } from './policies/registration-policies.module';
-import { DEFAULT_POLICY_NAME, RegistrationPolicies, RegistrationPolicy } from './policies/registration-policy';
+import { RegistrationPolicies, RegistrationPolicy } from './policies/registration-policy';
 import { SoftwareStatementVerifier, VerifiedStatement } from './software-statement.verifier';
 
 // RFC 6749 §10.10: guessing a credential MUST be ≤ 2^-128 likely (SHOULD ≤ 2^-160): 128 bits for identifiers, 256 for secrets and tokens.
@@ -35,6 +40,11 @@ export interface RotatedSecret {
   clientSecret: string;
   client: Client;
 }
+
+/** What the service needs of the audit trail, the secret hasher and the statement verifier (fakes in unit specs). */
+export type AuditTrail = Pick<AuditService, 'prepare' | 'committed' | 'record'>;
+export type Hasher = Pick<SecretHasher, 'hash' | 'matches'>;
+export type StatementVerifier = Pick<SoftwareStatementVerifier, 'verify'>;
 
 /** Who is registering: the admitting initial access token (absent: anonymous) and the source address. */
 export interface RegistrationContext {
@@ -50,12 +60,13 @@ export class ClientsService {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly clients: ClientsRepository,
-    private readonly tokens: RegistrationTokensRepository,
-    private readonly hasher: SecretHasher,
-    private readonly audit: AuditService,
+    @Inject(CLIENT_STORE) private readonly clients: ClientStore,
+    @Inject(CLIENT_ADMINISTRATION_STORE) private readonly administration: ClientAdministrationStore,
+    @Inject(REGISTRATION_TOKEN_STORE) private readonly tokens: RegistrationTokenStore,
+    @Inject(SecretHasher) private readonly hasher: Hasher,
+    @Inject(AuditService) private readonly audit: AuditTrail,
     @Inject(REGISTRATION_POLICIES) private readonly registrationPolicies: RegistrationPolicies,
-    private readonly statements: SoftwareStatementVerifier,
+    @Inject(SoftwareStatementVerifier) private readonly statements: StatementVerifier,
   ) {
     this.metadataRules = {
       scopesSupported: config.oauth.scopesSupported,
@@ -66,7 +77,7 @@ export class ClientsService {
 
   /** RFC 7591 §3.1–3.2: judge under the admitting policy, apply defaults, issue credentials. */
   async register(body: RegisterClientDto, context: RegistrationContext = { sourceAddress: null }): Promise<ClientInformationDto> {
-    const policy = this.policy(context.initialAccessToken?.policy ?? this.registrationPolicies.openRegistrationPolicy);
+    const policy = policyNamed(context.initialAccessToken?.policy ?? this.registrationPolicies.openRegistrationPolicy, this.registrationPolicies);
     const { software_statement: statement, ...requested } = body;
     const verified = statement === undefined ? undefined : await this.verifyStatement(statement, policy);
     if (!verified && policy.requireSoftwareStatement) {
@@ -74,7 +85,7 @@ export class ClientsService {
         `software_statement: required (registration policy "${policy.name}", rule require_software_statement; RFC 7591 §2.3)`,
       );
     }
-    const metadata = this.judge({ ...requested, ...verified?.metadata }, policy);
+    const metadata = judgeMetadata({ ...requested, ...verified?.metadata }, policy, this.metadataRules);
     // RFC 7591 §3.2.1: the statement is returned unmodified, the values used also at top level
     if (statement !== undefined) metadata.software_statement = statement;
     const now = new Date();
@@ -127,16 +138,6 @@ export class ClientsService {
     return toClientInformation(client, issued, this.config);
   }
 
-  /** Server-wide rules (client-metadata.ts), then the policy's own (RFC 7591 §5 among them). */
-  private judge(requested: RequestedMetadata, policy: RegistrationPolicy): ClientMetadata {
-    const known = withoutUnknownScopes(requested, this.metadataRules.scopesSupported);
-    const metadata = withRegistrationDefaults(withPolicyDefaults(known, policy), this.metadataRules);
-    assertValidClientMetadata(metadata, this.metadataRules);
-    assertJwksUriIsPublic(metadata);
-    assertAllowedByPolicy(metadata, policy);
-    return metadata;
-  }
-
   private async verifyStatement(statement: string, policy: RegistrationPolicy): Promise<VerifiedStatement> {
     const verified = await this.statements.verify(statement);
     const softwareId = verified.metadata.software_id;
@@ -147,13 +148,6 @@ export class ClientsService {
       );
     }
     return verified;
-  }
-
-  private policy(name: string): RegistrationPolicy {
-    const policy = this.registrationPolicies.policies.get(name);
-    // A policy removed from the file after clients or tokens were bound to it: refuse rather than guess.
-    if (!policy) throw new InvalidClientMetadataError(`registration policy "${name}" no longer exists; ask the operator`);
-    return policy;
   }
 
   /** RFC 7592 §2.1 Client Read Request; rotates the token when REGISTRATION_TOKEN_ROTATION=on-every-use. */
@@ -171,82 +165,37 @@ export class ClientsService {
     return toClientInformation(client, issued, this.config);
   }
 
-  /** RFC 7592 §2.2 Client Update Request: a full replacement of the metadata. */
+  /**
+   * RFC 7592 §2.2 Client Update Request: a full replacement of the metadata. The I/O happens here
+   * (statement verification, the secret comparison, storing); the rules are decideUpdate()'s
+   * (client-update.ts). Stored optimistically against the row the guard read; if that row changed
+   * meanwhile, or a token is rotated with the change, decided again on the locked row.
+   */
   async update(current: Client, body: UpdateClientDto): Promise<ClientInformationDto> {
-    assertSelfService(current.selfService, 'update');
-    // RFC 7592 §2.2: the request MUST NOT include the server-assigned fields
-    const forbidden = SERVER_ASSIGNED_FIELDS.filter((field) => body[field] !== undefined);
-    if (forbidden.length > 0) {
-      throw new InvalidRequestError(`${forbidden.join(', ')}: assigned by the server and must not be sent (RFC 7592 §2.2)`);
-    }
-    // RFC 7592 §2.2: client_id MUST be present and equal the registered one
-    if (body.client_id !== current.clientId) {
-      throw new InvalidRequestError('client_id: must equal the client_id of this registration (RFC 7592 §2.2)');
-    }
-    const { client_id: _id, client_secret: presentedSecret, software_statement: statement, ...requested } = body;
-    void _id;
-    for (const field of SERVER_ASSIGNED_FIELDS) delete (requested as Record<string, unknown>)[field];
-    // The guard loaded the whole row with the token; the binding below never changes after registration.
-    const stored = current;
-    // docs/registration-policies.md (Binding and lifecycle): the policy that admitted the client judges every update, so it cannot widen itself.
-    const policy = this.policy(stored.registrationPolicy ?? DEFAULT_POLICY_NAME);
-    const verified = statement === undefined ? undefined : await this.verifyStatement(statement, policy);
-    // RFC 7591 §2.3: statement claims take precedence; without a new statement the stored claims still do.
-    const claims = verified?.metadata ?? (stored.softwareStatementClaims as RequestedMetadata | null | undefined) ?? undefined;
-    // RFC 7592 §2.2: omitted fields are treated as null, so registration defaults apply again
-    const metadata = this.judge({ ...requested, ...claims }, policy);
-    const keptStatement = statement ?? (claims ? stored.metadata.software_statement : undefined);
-    if (keptStatement !== undefined) metadata.software_statement = keptStatement;
+    assertUpdateRequest(current, body);
+    const policy = admittingPolicy(current, this.registrationPolicies);
+    const verified = body.software_statement === undefined ? undefined : await this.verifyStatement(body.software_statement, policy);
+    const secret = await this.checkSecret(body.client_secret, current.secretHash);
+    const input = { body, policies: this.registrationPolicies, metadataRules: this.metadataRules, verified, secret };
+    const change = decideUpdate({ ...input, current });
 
-    const now = new Date();
     const issued: IssuedSecrets = {};
-    const rotation = this.config.registration.tokenRotation;
-    const rotated = rotation === 'never' ? undefined : await this.newRegistrationToken(current.clientId, now);
+    const rotated = this.config.registration.tokenRotation === 'never' ? undefined : await this.newRegistrationToken(current.clientId, new Date());
     let audit: AuditEvent | undefined;
-    const updated = await this.clients.update(
+    // Stored with the change, in its statement or transaction: the update is acknowledged only with its record.
+    const record = (updated: Client): AuditEvent =>
+      (audit = this.audit.prepare({
+        event: 'client.updated',
+        clientId: current.clientId,
+        actor: 'client',
+        details: { ...auditedMetadata(updated.metadata), secret_issued: false, token_rotated: rotated !== undefined },
+      }));
+    let updated = rotated ? null : await this.clients.updateIfUnchanged(current, change, record);
+    updated ??= await this.clients.updateLocked(
       current.clientId,
-      async (locked) => {
-        assertSelfService(locked.selfService, 'update');
-        let secretHash = locked.secretHash;
-        let secretExpiresAt = locked.secretExpiresAt;
-        if (locked.secretHash !== null) {
-          // RFC 7592 §2.2: a client_secret sent MUST match the issued one; it can never be chosen by the client
-          if (typeof presentedSecret !== 'string') {
-            throw new InvalidRequestError('client_secret: required for a confidential client (RFC 7592 §2.2)');
-          }
-          if (!(await this.hasher.matches(presentedSecret, locked.secretHash))) {
-            throw new InvalidRequestError('client_secret: does not match the issued client secret (RFC 7592 §2.2)');
-          }
-        }
-        if (isConfidential(metadata) && secretHash === null) {
-          // The new secret would exist only in this response: a client that lost it could neither retry
-          // the update (no secret to present) nor authenticate. Changing client type means a new registration.
-          throw new InvalidClientMetadataError(
-            'token_endpoint_auth_method: a public client cannot become confidential; register a new client',
-          );
-        } else if (!isConfidential(metadata)) {
-          secretHash = null;
-          secretExpiresAt = null;
-        }
-        return {
-          metadata,
-          secretHash,
-          secretExpiresAt,
-          newToken: rotated?.token,
-          ...(verified ? { softwareStatementClaims: verified.metadata as Client['softwareStatementClaims'] } : {}),
-        };
-      },
-      this.config.registration.tokenGraceSeconds,
-      // Stored with the change, in its transaction: the update is acknowledged only with its record.
-      (changed) =>
-        (audit = this.audit.prepare({
-          event: 'client.updated',
-          clientId: current.clientId,
-          actor: 'client',
-          details: { ...auditedMetadata(changed.metadata), secret_issued: issued.clientSecret !== undefined, token_rotated: rotated !== undefined },
-        })),
-      // The row the guard read: stored in one conditional UPDATE if nothing changed it meanwhile.
-      current,
+      (locked) => decideUpdate({ ...input, current: locked }),
+      record,
+      rotated && { token: rotated.token, graceSeconds: this.config.registration.tokenGraceSeconds },
     );
     // RFC 7592 §2.2: a client that no longer exists gets 401, as in §2.1
     if (!updated) throw new InvalidTokenError('the registration access token is not valid for this client');
@@ -254,6 +203,12 @@ export class ClientsService {
     this.logger.log({ client_id: current.clientId }, 'client updated');
     if (audit) this.audit.committed(audit);
     return toClientInformation(updated, issued, this.config);
+  }
+
+  /** RFC 7592 §2.2: the presented client_secret compared (constant time) with the issued one's hash. */
+  private async checkSecret(presented: string | undefined, storedHash: string | null): Promise<SecretCheck | undefined> {
+    if (typeof presented !== 'string' || storedHash === null) return undefined;
+    return { against: storedHash, matches: await this.hasher.matches(presented, storedHash) };
   }
 
   /** RFC 7592 §2.3 Client Delete Request: the client and every credential of it stop working at once. */
@@ -270,7 +225,7 @@ export class ClientsService {
 
   /** Operator action: lock or unlock a client's RFC 7592 self-service. */
   async setSelfService(clientId: string, selfService: SelfService): Promise<boolean> {
-    const changed = await this.clients.setSelfService(clientId, selfService);
+    const changed = await this.administration.setSelfService(clientId, selfService);
     if (changed) this.logger.log({ client_id: clientId, self_service: selfService }, 'client self-service changed');
     if (changed) this.audit.record({ event: 'client.self_service_changed', clientId, actor: 'operator', details: { self_service: selfService } });
     return changed;
@@ -278,7 +233,7 @@ export class ClientsService {
 
   /** RFC 7662 §4: whether the client may introspect tokens issued to other clients (operator CLI). */
   async setIntrospectionAllowed(clientId: string, allowed: boolean): Promise<boolean> {
-    const changed = await this.clients.setIntrospectionAllowed(clientId, allowed);
+    const changed = await this.administration.setIntrospectionAllowed(clientId, allowed);
     if (changed) this.logger.log({ client_id: clientId, introspection_allowed: allowed }, 'client introspection permission changed');
     if (changed) this.audit.record({ event: 'client.introspection_changed', clientId, actor: 'operator', details: { introspection_allowed: allowed } });
     return changed;
@@ -286,7 +241,7 @@ export class ClientsService {
 
   /** Operator view: newest clients first. */
   listClients(limit = 100): Promise<Client[]> {
-    return this.clients.list(limit);
+    return this.administration.list(limit);
   }
 
   /** Operator view of one client, with its binding and lifecycle columns. */
@@ -312,7 +267,7 @@ export class ClientsService {
   async rotateSecret(clientId: string, graceSeconds = this.config.registration.secretRotationGraceSeconds): Promise<RotatedSecret | 'public' | null> {
     const secret = randomToken(SECRET_BYTES);
     const now = new Date();
-    const rotated = await this.clients.rotateSecret(clientId, await this.hasher.hash(secret), this.secretExpiry(now), graceSeconds);
+    const rotated = await this.administration.rotateSecret(clientId, await this.hasher.hash(secret), this.secretExpiry(now), graceSeconds);
     if (rotated === null || rotated === 'public') return rotated;
     this.logger.log({ client_id: clientId, grace_seconds: graceSeconds }, 'client secret rotated by the operator');
     this.audit.record({ event: 'client.secret_rotated', clientId, actor: 'operator', details: { previous_secret_valid_seconds: graceSeconds } });
@@ -372,20 +327,4 @@ function auditedMetadata(metadata: ClientMetadata): Record<string, unknown> {
     token_endpoint_auth_method: metadata.token_endpoint_auth_method,
     redirect_uris: metadata.redirect_uris,
   };
-}
-
-/** RFC 7591 §3.2.1: whether the client is issued a client_secret — only the client_secret_* methods use one (not none, not private_key_jwt). */
-function isConfidential(metadata: ClientMetadata): boolean {
-  return metadata.token_endpoint_auth_method === 'client_secret_basic' || metadata.token_endpoint_auth_method === 'client_secret_post';
-}
-
-// RFC 7592 §2: a client without permission for the operation gets 403
-function assertSelfService(selfService: SelfService, operation: 'read' | 'update' | 'delete'): void {
-  if (selfService === 'full') return;
-  if (selfService === 'read-only' && operation === 'read') return;
-  throw new InsufficientScopeError(
-    selfService === 'none'
-      ? 'self-service for this client has been disabled by the operator'
-      : `this client may only read its registration; ${operation} has been disabled by the operator`,
-  );
 }

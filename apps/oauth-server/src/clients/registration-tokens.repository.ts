@@ -3,11 +3,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Client, SelfService } from './client.entity';
+import type { RegistrationTokenStore } from './client-stores';
 import { RegistrationToken } from './registration-token.entity';
 
 /** Registration access tokens: lookup by hash, revocation and rotation. */
 @Injectable()
-export class RegistrationTokensRepository {
+export class RegistrationTokensRepository implements RegistrationTokenStore {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
