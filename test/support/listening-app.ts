@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { freePort } from './free-port';
 import { createTestApp, TestApp } from './test-app';
 
 export interface ListeningTestApp extends TestApp {
@@ -13,15 +13,4 @@ export async function createListeningTestApp(env: Record<string, string> = {}): 
   const app = await createTestApp({ ISSUER: baseUrl, ...env });
   await app.app.listen(port, '127.0.0.1');
   return Object.assign(app, { baseUrl });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }

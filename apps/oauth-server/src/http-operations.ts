@@ -6,6 +6,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import Fastify, { FastifyInstance, RouteOptions } from 'fastify';
 import Redis from 'ioredis';
+import { GRANT_TYPES as GRANT_TYPE_LIST } from './clients/client-metadata';
 import { clientAddressKey } from './login/client-address';
 import { MetricsService } from './metrics/metrics.service';
 import { fallbackRateLimitStore } from './rate-limit-store';
@@ -56,7 +57,7 @@ export async function setUpOperations(app: NestFastifyApplication, config: AppCo
   if (config.rateLimit.enabled) await setUpRateLimits(app, fastify, config);
 }
 
-const GRANT_TYPES = new Set(['authorization_code', 'refresh_token', 'client_credentials']);
+const GRANT_TYPES: ReadonlySet<string> = new Set(GRANT_TYPE_LIST);
 const LOGIN_FAILURES: Record<number, string> = { 400: 'missing_credentials', 401: 'invalid_credentials', 403: 'csrf', 429: 'throttled' };
 
 /**

@@ -13,7 +13,12 @@ export abstract class OAuthError extends Error {
   abstract readonly status: number;
   /** Parameters of a `WWW-Authenticate: Bearer …` challenge; the filter adds the realm. */
   readonly bearerChallenge: Record<string, string> | undefined = undefined;
-  /** Extra response headers, e.g. RFC 6749 §5.2's `WWW-Authenticate: Basic` on invalid_client. */
+  /**
+   * RFC 6749 §5.2: answer with a `WWW-Authenticate: Basic` challenge (invalid_client after Basic
+   * authentication); the filter adds the realm, the issuer, as it does for Bearer.
+   */
+  readonly basicChallenge: boolean = false;
+  /** Extra response headers. */
   readonly headers: Record<string, string> = {};
   /** false when the redirect target itself is not trusted (used by /authorize). */
   readonly redirectable: boolean = true;

@@ -33,6 +33,8 @@ export function sendOAuthError(reply: FastifyReply, error: OAuthError, realm: st
   if (error.bearerChallenge) {
     reply.header('WWW-Authenticate', bearerChallenge(realm, error.bearerChallenge));
   }
+  // RFC 7617 §2: realm is required; the same realm (the issuer) as the Bearer challenges.
+  if (error.basicChallenge) reply.header('WWW-Authenticate', `Basic realm="${asErrorDescription(realm)}", charset="UTF-8"`);
   for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
   if (error.status === 503) reply.header('Retry-After', '5');
   reply.status(error.status);

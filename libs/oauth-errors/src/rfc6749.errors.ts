@@ -29,10 +29,10 @@ export class TemporarilyUnavailableError extends OAuthError {
 export class InvalidClientError extends OAuthError {
   readonly error = 'invalid_client';
   readonly status = 401;
-  override readonly headers: Record<string, string>;
+  override readonly basicChallenge: boolean;
   constructor(description?: string, options?: { basicChallenge?: boolean; cause?: unknown }) {
     super(description, options);
-    this.headers = options?.basicChallenge ? { 'WWW-Authenticate': 'Basic realm="tessera", charset="UTF-8"' } : {};
+    this.basicChallenge = options?.basicChallenge ?? false;
   }
 }
 

@@ -1,3 +1,4 @@
+import { WorkerPoolFullError } from '@app/worker-pool';
 import { HttpException } from '@nestjs/common';
 import { OAuthError } from './oauth-error';
 import { isDatabaseUnavailable } from './database-unavailable';
@@ -18,7 +19,7 @@ export function toOAuthError(exception: unknown): OAuthError {
   // RFC 6749 §4.1.2.1: temporarily_unavailable (503 + Retry-After, added by the filter) while the
   // database cannot be reached; the client retries, and nothing was acknowledged that is not committed.
   // The worker pool refusing work (queue full) is overload: the same answer, retry later.
-  if (isDatabaseUnavailable(exception) || (exception as Error | undefined)?.name === 'WorkerPoolFullError') {
+  if (isDatabaseUnavailable(exception) || exception instanceof WorkerPoolFullError) {
     return new TemporarilyUnavailableError('the service is temporarily unavailable; retry later', { cause: exception });
   }
   // Nest wraps Fastify's own 4xx errors (body parsing, size) in an HttpException; look at the cause.

@@ -67,14 +67,14 @@ describe('RFC 6749 §3.2 / §5 Token Endpoint', () => {
   });
 
   describe('RFC 6749 §2.3 / §5.2 client authentication', () => {
-    it('RFC 6749 §5.2: a wrong secret with Basic → 401 invalid_client with WWW-Authenticate: Basic', async () => {
+    it('RFC 6749 §5.2, RFC 7617 §2: a wrong secret with Basic → 401 invalid_client with WWW-Authenticate: Basic, realm the issuer (as for Bearer)', async () => {
       const res = await app.http
         .post('/token')
         .set('Authorization', basicAuth({ ...client, client_secret: 'wrong' }))
         .type('form')
         .send({ grant_type: 'authorization_code', code: 'x' });
       expectError(res, 401, 'invalid_client');
-      expect(res.headers['www-authenticate']).toMatch(/^Basic realm=/);
+      expect(res.headers['www-authenticate']).toBe(`Basic realm="${app.config.issuer}", charset="UTF-8"`);
     });
 
     it('RFC 6749 §2.3: no credentials at all → 401 invalid_client', async () => {

@@ -3,6 +3,7 @@ import { SecretHasher } from '@app/hashing';
 import { InvalidGrantError, InvalidRequestError, InvalidScopeError, UnauthorizedClientError, UnsupportedGrantTypeError } from '@app/oauth-errors';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { RegisteredClient } from '../clients/client-lookup.service';
+import { GRANT_TYPES } from '../clients/client-metadata';
 import type { AccessTokenRecord } from './access-token.entity';
 import type { AuthorizationCode } from './authorization-code.entity';
 import { requestedScopes } from './authorize-request';
@@ -46,8 +47,7 @@ export class TokenService {
     const grantType = stringParam(params, 'grant_type');
     // RFC 6749 §5.2: a missing parameter is invalid_request, an unknown grant type unsupported_grant_type
     if (grantType === undefined) throw new InvalidRequestError('grant_type is missing');
-    const known = ['authorization_code', 'refresh_token', 'client_credentials'];
-    if (!known.includes(grantType)) throw new UnsupportedGrantTypeError(`grant_type ${grantType.slice(0, 50)} is not supported`);
+    if (!(GRANT_TYPES as readonly string[]).includes(grantType)) throw new UnsupportedGrantTypeError(`grant_type ${grantType.slice(0, 50)} is not supported`);
     // RFC 6749 §5.2 unauthorized_client: RFC 7591 §2 grant_types says which grants the client may use
     if (!(client.metadata.grant_types as string[]).includes(grantType)) {
       throw new UnauthorizedClientError(`the client is not registered for the ${grantType} grant`);

@@ -1,6 +1,7 @@
 import { APP_CONFIG, AppConfig, issuerUrl } from '@app/config';
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { GRANT_TYPES } from '../clients/client-metadata';
 import { CLIENT_ASSERTION_ALGORITHMS } from '../authorization/client-assertion.verifier';
 
 /** RFC 8414 §2 Authorization Server Metadata; lists only what this server really serves. */
@@ -32,7 +33,7 @@ export class AuthorizationServerMetadataDto {
   @ApiProperty({ example: ['query'] })
   response_modes_supported: string[];
 
-  @ApiProperty({ example: ['authorization_code', 'refresh_token', 'client_credentials'] })
+  @ApiProperty({ example: [...GRANT_TYPES] })
   grant_types_supported: string[];
 
   @ApiProperty({ example: ['S256'] })
@@ -107,7 +108,7 @@ export class DiscoveryController {
       // RFC 8414 §2: REQUIRED; the only response type clients may register (RFC 7591 §2)
       response_types_supported: ['code'],
       response_modes_supported: ['query'],
-      grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
+      grant_types_supported: [...GRANT_TYPES],
       // RFC 7636 §4.2, RFC 9700 §2.1.1: plain is refused
       code_challenge_methods_supported: ['S256'],
       // RFC 8414 §2: private_key_jwt (RFC 7523 §2.2) with the *_auth_signing_alg_values_supported it accepts

@@ -61,7 +61,7 @@ function unauthorized(endpoint: TokenEndpoint): OAuthErrorResponseOptions {
   return {
     status: 401,
     description: 'RFC 6749 §5.2: invalid_client; with a WWW-Authenticate Basic challenge when the client used (or should use) HTTP Basic.',
-    challenge: 'Basic realm="tessera", charset="UTF-8"',
+    challenge: 'Basic realm="<ISSUER>", charset="UTF-8"',
     examples,
   };
 }

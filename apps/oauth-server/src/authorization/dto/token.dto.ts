@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { GRANT_TYPES } from '../../clients/client-metadata';
 
 /**
  * RFC 6749 §4.1.3 / §4.4.2 / §6 token request, form-encoded (documentation only: parsed by TokenService).
@@ -11,7 +12,7 @@ const CLIENT_ASSERTION_DESCRIPTION =
   'iss and sub = client_id, aud = the issuer or the token endpoint URL, exp at most 5 minutes ahead, jti used once.';
 
 export class TokenRequestDto {
-  @ApiProperty({ enum: ['authorization_code', 'refresh_token', 'client_credentials'] })
+  @ApiProperty({ enum: [...GRANT_TYPES] })
   grant_type: string;
   @ApiPropertyOptional({ example: '', description: 'authorization_code: the code from the redirect' })
   code?: string;
