@@ -1,7 +1,12 @@
 import { APP_CONFIG, AppConfig, issuerUrl } from '@app/config';
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { GRANT_TYPES } from '../clients/client-metadata';
+import { SIGNING_ALG } from '../authorization/keys/signing-keys.service';
+import { GRANT_TYPES, TOKEN_ENDPOINT_AUTH_METHODS } from '../clients/client-metadata';
+
+// RFC 8414 §2: what clients may register (RFC 7591 §2 token_endpoint_auth_method), in order of preference.
+const AUTHENTICATED_METHODS = TOKEN_ENDPOINT_AUTH_METHODS.filter((method) => method !== 'none');
+const CLIENT_AUTH_METHODS = [...AUTHENTICATED_METHODS, 'none'];
 import { CLIENT_ASSERTION_ALGORITHMS } from '../authorization/client-assertion.verifier';
 
 /** RFC 8414 §2 Authorization Server Metadata; lists only what this server really serves. */
@@ -39,22 +44,22 @@ export class AuthorizationServerMetadataDto {
   @ApiProperty({ example: ['S256'] })
   code_challenge_methods_supported: string[];
 
-  @ApiProperty({ example: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'] })
+  @ApiProperty({ example: CLIENT_AUTH_METHODS })
   token_endpoint_auth_methods_supported: string[];
 
-  @ApiProperty({ example: ['RS256', 'ES256', 'EdDSA'] })
+  @ApiProperty({ example: CLIENT_ASSERTION_ALGORITHMS })
   token_endpoint_auth_signing_alg_values_supported: string[];
 
-  @ApiProperty({ example: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'] })
+  @ApiProperty({ example: CLIENT_AUTH_METHODS })
   revocation_endpoint_auth_methods_supported: string[];
 
-  @ApiProperty({ example: ['RS256', 'ES256', 'EdDSA'] })
+  @ApiProperty({ example: CLIENT_ASSERTION_ALGORITHMS })
   revocation_endpoint_auth_signing_alg_values_supported: string[];
 
-  @ApiProperty({ example: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'] })
+  @ApiProperty({ example: AUTHENTICATED_METHODS })
   introspection_endpoint_auth_methods_supported: string[];
 
-  @ApiProperty({ example: ['RS256', 'ES256', 'EdDSA'] })
+  @ApiProperty({ example: CLIENT_ASSERTION_ALGORITHMS })
   introspection_endpoint_auth_signing_alg_values_supported: string[];
 
   @ApiProperty({ example: true })
@@ -63,7 +68,7 @@ export class AuthorizationServerMetadataDto {
   @ApiProperty({ example: ['public'] })
   subject_types_supported: string[];
 
-  @ApiProperty({ example: ['RS256'] })
+  @ApiProperty({ example: [SIGNING_ALG] })
   id_token_signing_alg_values_supported: string[];
 
   @ApiProperty({ example: ['none', 'login', 'consent'] })
@@ -112,17 +117,18 @@ export class DiscoveryController {
       // RFC 7636 §4.2, RFC 9700 §2.1.1: plain is refused
       code_challenge_methods_supported: ['S256'],
       // RFC 8414 §2: private_key_jwt (RFC 7523 §2.2) with the *_auth_signing_alg_values_supported it accepts
-      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
+      token_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
       token_endpoint_auth_signing_alg_values_supported: [...CLIENT_ASSERTION_ALGORITHMS],
-      revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
+      revocation_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
       revocation_endpoint_auth_signing_alg_values_supported: [...CLIENT_ASSERTION_ALGORITHMS],
       // RFC 7662 §2.1: introspection needs an authenticated (confidential) client
-      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+      introspection_endpoint_auth_methods_supported: AUTHENTICATED_METHODS,
       introspection_endpoint_auth_signing_alg_values_supported: [...CLIENT_ASSERTION_ALGORITHMS],
       // RFC 9207 §3: every authorization response carries iss
       authorization_response_iss_parameter_supported: true,
       subject_types_supported: ['public'],
-      id_token_signing_alg_values_supported: ['RS256'],
+      // OIDC Discovery §3: the algorithm every ID token is signed with (signing-keys.service.ts)
+      id_token_signing_alg_values_supported: [SIGNING_ALG],
       prompt_values_supported: ['none', 'login', 'consent'],
       claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'azp', 'preferred_username', 'name', 'email', 'email_verified'],
       // OIDC Discovery §3: request_uri_parameter_supported defaults to true, so say false explicitly
