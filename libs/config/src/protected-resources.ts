@@ -16,8 +16,11 @@ export interface ProtectedResource {
   readonly accessTokenTtlSeconds: number | undefined;
 }
 
-/** Longest resource indicator accepted, in the file and in requests. */
-export const MAX_RESOURCE_URI_LENGTH = 2048;
+/**
+ * Longest resource indicator accepted, in the file and in requests: every one becomes part of the
+ * access token's aud, and verifyAccessToken refuses tokens longer than 4096 characters.
+ */
+export const MAX_RESOURCE_URI_LENGTH = 255;
 
 /**
  * RFC 8707 §2: the value of `resource` MUST be an absolute URI (RFC 3986 §4.3: scheme ":" hier-part

@@ -140,6 +140,22 @@ describe('RFC 8707 §2 Resource Parameter, RFC 9068 §3 audience', () => {
     expect(bad.body.error).toBe('invalid_target');
   });
 
+  it('RFC 8707 §2: the largest accepted request (5 resources of 255 characters) gives a token that still introspects; more → invalid_target', async () => {
+    const service = await app.registerClient({ grant_types: ['client_credentials'], redirect_uris: [], scope: 'email' });
+    const longest = (n: number) => `https://resource-${n}.example.com/${'p'.repeat(255 - 'https://resource-0.example.com/'.length)}`;
+    const five = [1, 2, 3, 4, 5].map(longest);
+    expect(five.every((uri) => uri.length === 255)).toBe(true);
+    const ok = await token(app, service, [['grant_type', 'client_credentials'], ...five.map((uri): [string, string] => ['resource', uri])]);
+    expect(ok.status).toBe(200);
+    expect(audienceOf(ok.body.access_token)).toEqual(five);
+    const introspection = await app.http.post('/introspect').type('form').auth(service.client_id, service.client_secret!).send({ token: ok.body.access_token });
+    expect(introspection.body).toMatchObject({ active: true, aud: five });
+    const six = await token(app, service, [['grant_type', 'client_credentials'], ...[...five, longest(6)].map((uri): [string, string] => ['resource', uri])]);
+    expect(six.body.error).toBe('invalid_target');
+    const tooLong = await token(app, service, [['grant_type', 'client_credentials'], ['resource', `${longest(1)}p`]]);
+    expect(tooLong.body.error).toBe('invalid_target');
+  });
+
   it('RFC 8707 / RFC 9068 §4: a token whose audience is another resource is refused at userinfo', async () => {
     const tokens = await tokensFor([CALENDAR]);
     const userinfo = await app.http.get('/userinfo').auth(tokens.access_token, { type: 'bearer' });

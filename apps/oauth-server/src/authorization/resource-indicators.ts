@@ -1,8 +1,11 @@
-import { AppConfig, isResourceIndicator, ProtectedResource } from '@app/config';
+import { AppConfig, isResourceIndicator, MAX_RESOURCE_URI_LENGTH, ProtectedResource } from '@app/config';
 import { InvalidTargetError } from '@app/oauth-errors';
 
-/** More distinct resources than this in one request are refused (each becomes an audience of the token). */
-export const MAX_RESOURCES = 10;
+/**
+ * More distinct resources than this in one request are refused: each becomes an audience of the
+ * token, which must stay under verifyAccessToken's 4096 characters (with MAX_RESOURCE_URI_LENGTH).
+ */
+export const MAX_RESOURCES = 5;
 
 type ResourcesConfig = Pick<AppConfig, 'resources'> & Partial<Pick<AppConfig, 'issuer'>>;
 
@@ -16,7 +19,9 @@ export function requestedResources(value: unknown): string[] {
   const values: unknown[] = Array.isArray(value) ? value : [value];
   // RFC 8707 §2: "Its value MUST be an absolute URI … MUST NOT include a fragment component"
   for (const item of values) {
-    if (!isResourceIndicator(item)) throw new InvalidTargetError('resource must be an absolute URI without a fragment (RFC 8707 §2)');
+    if (!isResourceIndicator(item)) {
+      throw new InvalidTargetError(`resource must be an absolute URI without a fragment, at most ${MAX_RESOURCE_URI_LENGTH} characters (RFC 8707 §2)`);
+    }
   }
   const distinct = [...new Set(values as string[])];
   if (distinct.length > MAX_RESOURCES) throw new InvalidTargetError(`at most ${MAX_RESOURCES} resource values per request`);
@@ -32,7 +37,7 @@ export function assertKnownResources(resources: readonly string[], config: Resou
   if (config.resources.allowUnknown) return;
   const known = (uri: string) => uri === config.issuer || config.resources.declared.some((declared) => declared.uri === uri);
   const unknown = resources.find((uri) => !known(uri));
-  if (unknown !== undefined) throw new InvalidTargetError(`resource ${unknown} is not a protected resource of this server`);
+  if (unknown !== undefined) throw new InvalidTargetError(`resource ${unknown.slice(0, 100)} is not a protected resource of this server`);
 }
 
 /** The declared resource with this indicator, if any. */
