@@ -4,6 +4,7 @@ import { ClientsModule } from '../clients/clients.module';
 import { LoginModule } from '../login/login.module';
 import { ConsentGrant } from './consent-grant.entity';
 import { ConsentController } from './consent.controller';
+import { CONSENT_STORE } from './consent-store';
 import { ConsentRepository } from './consent.repository';
 import { ConsentService } from './consent.service';
 
@@ -15,7 +16,7 @@ import { ConsentService } from './consent.service';
 @Module({
   imports: [TypeOrmModule.forFeature([ConsentGrant]), LoginModule, ClientsModule],
   controllers: [ConsentController],
-  providers: [ConsentService, ConsentRepository],
+  providers: [ConsentService, ConsentRepository, { provide: CONSENT_STORE, useExisting: ConsentRepository }],
   exports: [ConsentService],
 })
 export class ConsentModule {}

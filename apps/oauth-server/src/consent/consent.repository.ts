@@ -3,10 +3,11 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
 import { ConsentGrant } from './consent-grant.entity';
+import type { ConsentStore } from './consent-store';
 
 /** The only file that touches consent_grants. */
 @Injectable()
-export class ConsentRepository {
+export class ConsentRepository implements ConsentStore {
   constructor(@InjectRepository(ConsentGrant) private readonly grants: Repository<ConsentGrant>) {}
 
   find(userId: string, clientId: string): Promise<ConsentGrant | null> {

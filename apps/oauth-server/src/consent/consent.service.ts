@@ -1,5 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { ConsentRepository } from './consent.repository';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { CONSENT_STORE, ConsentStore } from './consent-store';
 
 export interface GrantedApp {
   clientId: string;
@@ -12,7 +12,7 @@ export interface GrantedApp {
 export class ConsentService {
   private readonly logger = new Logger(ConsentService.name);
 
-  constructor(private readonly grants: ConsentRepository) {}
+  constructor(@Inject(CONSENT_STORE) private readonly grants: ConsentStore) {}
 
   /**
    * The id of the user's grant for the client when it covers every requested scope, else null. With
