@@ -1,5 +1,6 @@
 import { FETCH_LIMITS, FetchError, SafeFetcher } from '../../apps/oauth-server/src/fetch/safe-fetcher';
-import { HttpsTestServer, startHttpsTestServer } from '../support/https-test-server';
+import type { LookupAddress } from 'node:dns';
+import { HttpsTestServer, startHttpsTestServer, TEST_HOST_NAME } from '../support/https-test-server';
 
 /**
  * The SSRF-safe fetcher against a local HTTPS server (a throwaway certificate trusted only here), with
@@ -110,6 +111,37 @@ describe('SafeFetcher (RFC 9700 §4.15 server-side request forgery; RFC 9111 cac
     now += FETCH_LIMITS.refreshMinIntervalSeconds * 1000;
     await expect(fetcher.fetchJson(url(), { refresh: true })).resolves.toEqual({ v: 2 });
     expect(server.hits.get(path)).toBe(2);
+  });
+
+  it('RFC 9700 §4.15: connects to the address that was checked, never to a second DNS answer (no rebinding)', async () => {
+    serve({ pinned: true });
+    // Only this resolver knows the name: the connection can succeed only through the checked address.
+    const answers: LookupAddress[][] = [[{ address: '127.0.0.1', family: 4 }], [{ address: '10.0.0.1', family: 4 }]];
+    const resolve = jest.fn(async () => answers.shift() ?? []);
+    const pinned = SafeFetcher.create({ allowLoopbackForTests: true, extraCa: server.caPem, resolve });
+    await expect(pinned.fetchJson(`https://${TEST_HOST_NAME}:${new URL(server.origin).port}${path}`)).resolves.toEqual({ pinned: true });
+    expect(resolve).toHaveBeenCalledTimes(1);
+  });
+
+  it('RFC 9700 §4.15: a name with any non-public address among its answers is refused', async () => {
+    serve({ v: 1 });
+    const resolve = async (): Promise<LookupAddress[]> => [
+      { address: '127.0.0.1', family: 4 },
+      { address: '169.254.169.254', family: 4 },
+    ];
+    const mixed = SafeFetcher.create({ allowLoopbackForTests: true, extraCa: server.caPem, resolve });
+    await expect(mixed.fetchJson(`https://${TEST_HOST_NAME}:${new URL(server.origin).port}${path}`)).rejects.toThrow(/link-local|reserved/);
+    expect(server.hits.get(path)).toBeUndefined();
+  });
+
+  it(`at most ${FETCH_LIMITS.concurrentPerHost} fetches run against one host at once`, async () => {
+    const paths = Array.from({ length: FETCH_LIMITS.concurrentPerHost + 1 }, (_, index) => `${path}-${index}`);
+    for (const each of paths) server.routes.set(each, { body: '{}', delayMs: 300 });
+    const results = await Promise.allSettled(paths.map((each) => fetcher.fetchJson(`${server.origin}${each}`)));
+    expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(FETCH_LIMITS.concurrentPerHost);
+    expect(results.filter((result) => result.status === 'rejected').map((result) => String((result as PromiseRejectedResult).reason))).toEqual([
+      expect.stringMatching(/too many fetches/),
+    ]);
   });
 
   it('concurrent requests for one URL share one fetch', async () => {

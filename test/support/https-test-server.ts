@@ -5,7 +5,12 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/** A name only the test's resolver knows (no system DNS answers it); the certificate is valid for it. */
+export const TEST_HOST_NAME = 'jwks.tessera.test';
+
 export interface TestResponse {
+  /** Answer only after this many milliseconds. */
+  delayMs?: number;
   status?: number;
   headers?: Record<string, string>;
   body: string;
@@ -35,7 +40,7 @@ export async function startHttpsTestServer(): Promise<HttpsTestServer> {
   execFileSync('openssl', [
     'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
     '-keyout', keyFile, '-out', caFile, '-days', '1', '-subj', '/CN=127.0.0.1',
-    '-addext', 'subjectAltName=IP:127.0.0.1',
+    '-addext', `subjectAltName=IP:127.0.0.1,DNS:${TEST_HOST_NAME}`,
   ], { stdio: 'ignore' });
   const caPem = readFileSync(caFile, 'utf8');
   const routes = new Map<string, TestResponse>();
@@ -48,7 +53,9 @@ export async function startHttpsTestServer(): Promise<HttpsTestServer> {
       res.writeHead(404, { 'content-type': 'application/json' }).end('{}');
       return;
     }
-    res.writeHead(route.status ?? 200, { 'content-type': 'application/json', ...route.headers }).end(route.body);
+    const answer = () => res.writeHead(route.status ?? 200, { 'content-type': 'application/json', ...route.headers }).end(route.body);
+    if (route.delayMs) setTimeout(answer, route.delayMs);
+    else answer();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

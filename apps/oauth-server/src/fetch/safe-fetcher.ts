@@ -16,6 +16,8 @@ export interface SafeFetcherOptions {
   /** PEM certificates trusted in addition to the system CAs (FETCH_EXTRA_CA_FILE). */
   extraCa?: string;
   now?: () => number;
+  /** Tests only: answers DNS queries instead of the system resolver. */
+  resolve?: (host: string) => Promise<LookupAddress[]>;
 }
 
 export const FETCH_LIMITS = {
@@ -75,6 +77,7 @@ export class SafeFetcher {
     return {
       allowLoopbackForTests: options.allowLoopbackForTests ?? false,
       now: options.now ?? Date.now,
+      resolve: options.resolve ?? systemResolve,
       ca: options.extraCa ? [...rootCertificates, options.extraCa] : undefined,
     };
   }
@@ -143,8 +146,8 @@ export class SafeFetcher {
 
   /** Resolves the name; every address it has must be public, and the first one is used. */
   private async resolvePublic(host: string): Promise<LookupAddress> {
-    const addresses = await new Promise<LookupAddress[]>((resolve, reject) => {
-      dnsLookup(host, { all: true, verbatim: true }, (error, found) => (error ? reject(new FetchError('the host name does not resolve')) : resolve(found)));
+    const addresses = await this.options.resolve(host).catch(() => {
+      throw new FetchError('the host name does not resolve');
     });
     if (addresses.length === 0) throw new FetchError('the host name does not resolve');
     for (const { address } of addresses) {
@@ -235,6 +238,10 @@ function maxAge(header: string | undefined): number | undefined {
   if (/(^|,)\s*(no-store|no-cache)\s*(,|$)/i.test(header)) return 0;
   const match = /(^|,)\s*max-age\s*=\s*"?(\d{1,10})"?\s*(,|$)/i.exec(header);
   return match ? Number(match[2]) : undefined;
+}
+
+function systemResolve(host: string): Promise<LookupAddress[]> {
+  return new Promise((resolve, reject) => dnsLookup(host, { all: true, verbatim: true }, (error, found) => (error ? reject(error) : resolve(found))));
 }
 
 function classifyLiteral(host: string): boolean {
