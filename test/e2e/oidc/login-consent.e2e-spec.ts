@@ -193,6 +193,17 @@ describe('Login, sessions and consent (OIDC Core §3.1.2.3–3.1.2.4)', () => {
       // and consent is asked again
       expect((await browser.get(authorizePath({ client, challenge }))).status).toBe(200);
     });
+
+    it('docs/operations.md §6: showing a client on the account page is not a use (the never-used sweeper still sees it); an authorization request is', async () => {
+      await authorizeThroughPages(browser, { client, challenge }, 'alice');
+      const lastUsed = async () => (await app.dataSource.query('SELECT last_used_at FROM clients WHERE client_id = $1', [client.client_id]))[0].last_used_at;
+      await app.dataSource.query('UPDATE clients SET last_used_at = NULL WHERE client_id = $1', [client.client_id]);
+      const account = await browser.get('/account');
+      expect(account.text).toContain('Photo &lt;Printer&gt;');
+      expect(await lastUsed()).toBeNull();
+      await browser.get(authorizePath({ client, challenge }));
+      expect(await lastUsed()).not.toBeNull();
+    });
   });
 
   describe('OIDC Core §3.1.2.1 prompt and max_age', () => {

@@ -42,6 +42,8 @@ export class AuthorizationService {
     assertWellFormedParams(params);
     const clientId = params.client_id;
     const client = isClientIdSyntax(clientId) ? await this.clients.find(clientId) : null;
+    // docs/operations.md §6: an authorization request is a use of the client it names.
+    if (client) await this.clients.markUsed(client.clientId);
     const verified = verifyClientAndRedirect(params, client);
     const state = typeof params.state === 'string' ? params.state : undefined;
     try {

@@ -69,6 +69,7 @@ export class ClientAuthenticator {
     if (!client || client.metadata.token_endpoint_auth_method !== 'none') {
       throw new InvalidClientError('client authentication failed', { basicChallenge: true });
     }
+    await this.clients.markUsed(client.clientId); // docs/operations.md §6 (a secret marks it in authenticate())
     return client;
   }
 
@@ -95,6 +96,7 @@ export class ClientAuthenticator {
       throw new InvalidClientError('client authentication failed');
     }
     await this.assertions.verify(client, assertion);
+    await this.clients.markUsed(client.clientId); // docs/operations.md §6
     return client;
   }
 

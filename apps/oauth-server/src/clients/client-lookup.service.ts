@@ -29,12 +29,18 @@ export class ClientLookupService {
     @Inject(REGISTRATION_POLICIES) private readonly policies: RegistrationPolicies,
   ) {}
 
+  /** Reads a client; never a use (the account and login pages show clients without using them). */
   async find(clientId: string): Promise<RegisteredClient | null> {
     const client = await this.clients.findById(clientId);
-    if (!client) return null;
-    // docs/operations.md §6: an authorization or token request is a use; never-used registrations get swept.
+    return client ? toRegisteredClient(client, this.policies) : null;
+  }
+
+  /**
+   * docs/operations.md §6: an authorization or token request is a use; never-used registrations get
+   * swept. Callers mark the client of such a request, and only those.
+   */
+  async markUsed(clientId: string): Promise<void> {
     await this.clients.markUsed(clientId);
-    return toRegisteredClient(client, this.policies);
   }
 
   /**
