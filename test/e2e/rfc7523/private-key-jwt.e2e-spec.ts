@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, JWK, SignJWT } from 'jose';
+import { SweeperService } from '../../../apps/oauth-server/src/maintenance/sweeper.service';
 import { basicAuth } from '../../support/oauth-flow';
 import { startHttpsTestServer, HttpsTestServer } from '../../support/https-test-server';
 import { createTestApp, RegisteredClient, TEST_ISSUER, TestApp } from '../../support/test-app';
@@ -133,6 +134,27 @@ describe('RFC 7523 §2.2 private_key_jwt client authentication (RFC 7521 §4.2, 
     const assertion = await anAssertion(client.client_id, key);
     expect((await token(assertion)).status).toBe(200);
     expectInvalidClient(await token(assertion));
+  });
+
+  it('RFC 7523 §3 item 7: the same assertion sent twice at once is accepted once (20 rounds)', async () => {
+    for (let round = 0; round < 20; round++) {
+      const assertion = await anAssertion(client.client_id, key);
+      const [first, second] = await Promise.all([token(assertion), token(assertion)]);
+      expect([first.status, second.status].sort()).toEqual([200, 401]);
+    }
+  });
+
+  it('RFC 7523 §3 item 7: a used jti is kept until the assertion expires, then swept', async () => {
+    expect((await token(await anAssertion(client.client_id, key))).status).toBe(200);
+    await app.dataSource.query(
+      `INSERT INTO client_assertion_jtis (client_id, jti, expires_at) VALUES ($1, 'expired-jti', now() - interval '1 second')`,
+      [client.client_id],
+    );
+    const result = await app.app.get(SweeperService).sweepOnce();
+    expect(result).toMatchObject({ ran: true, deleted: { client_assertion_jtis: 1 } });
+    const left = await app.dataSource.query('SELECT jti FROM client_assertion_jtis WHERE client_id = $1', [client.client_id]);
+    expect(left).toHaveLength(1);
+    expect(left[0].jti).not.toBe('expired-jti');
   });
 
   it('OIDC Core §9: an assertion without jti is refused', async () => {
