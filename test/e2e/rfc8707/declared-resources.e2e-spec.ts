@@ -49,6 +49,13 @@ describe('RFC 8707 §2 with declared protected resources (OAUTH_RESOURCES_FILE)'
     expect(audienceOf(known.body.access_token)).toBe(FILES);
   });
 
+  it('RFC 6749 §4.4.2: client_credentials gets only registered scopes, never a resource\'s scopes it did not register (no user consents)', async () => {
+    const service = await app.registerClient({ grant_types: ['client_credentials'], redirect_uris: [], scope: 'files:read' });
+    const res = await token(app, service, [['grant_type', 'client_credentials'], ['resource', MCP], ['scope', 'mcp:tools']]);
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('invalid_scope');
+  });
+
   it('RFC 8414 §2: scopes_supported lists the scopes the declared resources define', async () => {
     const metadata = await app.http.get('/.well-known/oauth-authorization-server');
     expect(metadata.body.scopes_supported).toEqual(expect.arrayContaining(['openid', 'mcp:tools', 'mcp:resources', 'files:read']));

@@ -7,7 +7,7 @@ import { GRANT_TYPES } from '../clients/client-metadata';
 import type { AccessTokenRecord } from './access-token.entity';
 import type { AuthorizationCode } from './authorization-code.entity';
 import { requestedScopes } from './authorize-request';
-import { assertKnownResources, grantedSubset, requestedResources, resourceScopes } from './resource-indicators';
+import { assertKnownResources, grantedSubset, requestedResources } from './resource-indicators';
 import { CodesRepository } from './codes.repository';
 import { isValidCodeVerifier, verifiesS256 } from './pkce';
 import type { RefreshToken } from './refresh-token.entity';
@@ -198,7 +198,8 @@ export class TokenService {
     assertKnownResources(audience, this.config);
     // Scopes about an end-user (and OIDC Core §11 offline_access) mean nothing when the client acts for itself.
     const registered = client.metadata.scope.split(' ').filter((scope) => !['openid', 'profile', 'email', 'offline_access'].includes(scope));
-    const scopes = scopeParam === undefined ? registered : requestedScopes(scopeParam, [...registered, ...resourceScopes(audience, this.config)].join(' '));
+    // Only registered scopes: no user consents here, so a resource's scopes are not added as at /authorize
+    const scopes = scopeParam === undefined ? registered : requestedScopes(scopeParam, registered.join(' '));
     if (scopeParam !== undefined && scopes.length === 0) throw new InvalidScopeError('no scope available for this grant');
     return this.issuer.issue({ clientId: client.clientId, scopes, refresh: 'none', audience });
   }
