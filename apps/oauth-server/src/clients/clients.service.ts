@@ -28,6 +28,7 @@ import { RegisterClientDto } from './dto/register-client.dto';
 import { UpdateClientDto } from './dto/update-client.dto';
 import { RegistrationToken } from './registration-token.entity';
 import type { AdmittingToken } from './initial-access-tokens.service';
+import { admitsSoftwareId } from './policies/policy-enforcement';
 import { REGISTRATION_POLICIES } from './policies/registration-policies.module';
 import { RegistrationPolicies, RegistrationPolicy } from './policies/registration-policy';
 import { SoftwareStatementVerifier, VerifiedStatement } from './software-statement.verifier';
@@ -141,7 +142,7 @@ export class ClientsService {
   private async verifyStatement(statement: string, policy: RegistrationPolicy): Promise<VerifiedStatement> {
     const verified = await this.statements.verify(statement);
     const softwareId = verified.metadata.software_id;
-    if (policy.softwareIds && (typeof softwareId !== 'string' || !policy.softwareIds.includes(softwareId))) {
+    if (!admitsSoftwareId(policy, softwareId)) {
       // RFC 7591 §3.2.2: a valid statement for software this server does not approve
       throw new UnapprovedSoftwareStatementError(
         `software_statement: software_id "${String(softwareId)}" is not approved (registration policy "${policy.name}", rule software_ids)`,

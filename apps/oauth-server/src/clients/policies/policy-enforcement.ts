@@ -21,6 +21,15 @@ export function withPolicyDefaults(requested: RequestedMetadata, policy: Registr
 }
 
 /**
+ * The policy's software_ids rule (docs/registration-policies.md), the one check for both ways a
+ * software_id arrives: as metadata (refused with invalid_client_metadata) or inside a software
+ * statement (refused with unapproved_software_statement, RFC 7591 §3.2.2).
+ */
+export function admitsSoftwareId(policy: RegistrationPolicy, softwareId: unknown): boolean {
+  return !policy.softwareIds || (typeof softwareId === 'string' && policy.softwareIds.includes(softwareId));
+}
+
+/**
  * The rules of the registration policy; runs after the server-wide rules, so every URI here is
  * already well-formed. Each error names the policy and the rule that refused the request.
  */
@@ -59,7 +68,7 @@ export function assertAllowedByPolicy(metadata: ClientMetadata, policy: Registra
   if (refusedScopes.length > 0) {
     throw new InvalidClientMetadataError(`scope: "${refusedScopes.join(' ')}" is not allowed; allowed: ${policy.scopes!.join(' ')} ${rule('scopes')}`);
   }
-  if (policy.softwareIds && (metadata.software_id === undefined || !policy.softwareIds.includes(metadata.software_id))) {
+  if (!admitsSoftwareId(policy, metadata.software_id)) {
     throw new InvalidClientMetadataError(`software_id: ${metadata.software_id === undefined ? 'required' : `"${metadata.software_id}" is not admitted`} ${rule('software_ids')}`);
   }
   if (policy.metadataUrisMatchRedirectUris) assertMetadataUrisMatchRedirectUris(metadata, rule('metadata_uris_match_redirect_uris'));
