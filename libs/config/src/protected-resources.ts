@@ -67,7 +67,7 @@ export function parseProtectedResources(document: unknown, source = 'protected r
     if (!isObject(raw)) return void problems.push(`${at}: must be a mapping with uri and name`);
     for (const key of Object.keys(raw)) if (!RESOURCE_KEYS.includes(key)) problems.push(`${at}.${key}: unknown key (expected ${RESOURCE_KEYS.join(', ')})`);
     const uri = raw.uri;
-    if (!isResourceIndicator(uri)) problems.push(`${at}.uri: must be an absolute URI without fragment, printable ASCII (RFC 8707 §2)`);
+    if (!isResourceIndicator(uri)) problems.push(`${at}.uri: must be an absolute URI without fragment, printable ASCII, at most ${MAX_RESOURCE_URI_LENGTH} characters (RFC 8707 §2)`);
     else if (seen.has(uri)) problems.push(`${at}.uri: ${uri} is declared twice`);
     else seen.add(uri);
     // Shown on the consent page: one line of text, no control or format characters (docs/architecture.md)
