@@ -2,7 +2,7 @@ import { SecretHasher } from '@app/hashing';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Client } from './client.entity';
 import type { ClientMetadata } from './client-metadata';
-import { ClientsRepository } from './clients.repository';
+import { CLIENT_STORE, ClientStore } from './client-stores';
 import { REGISTRATION_POLICIES } from './policies/registration-policies.module';
 import type { RegistrationPolicies } from './policies/registration-policy';
 
@@ -24,8 +24,8 @@ export interface RegisteredClient {
 @Injectable()
 export class ClientLookupService {
   constructor(
-    private readonly clients: ClientsRepository,
-    private readonly hasher: SecretHasher,
+    @Inject(CLIENT_STORE) private readonly clients: Pick<ClientStore, 'findById' | 'markUsed'>,
+    @Inject(SecretHasher) private readonly hasher: Pick<SecretHasher, 'matches'>,
     @Inject(REGISTRATION_POLICIES) private readonly policies: RegistrationPolicies,
   ) {}
 
