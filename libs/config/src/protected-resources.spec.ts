@@ -11,12 +11,12 @@ describe('RFC 8707 §2 resource indicators in OAUTH_RESOURCES_FILE', () => {
     (uri) => expect(isResourceIndicator(uri)).toBe(false),
   );
 
-  it('reads uri, name, scopes and the optional access-token lifetime', () => {
+  it('RFC 8707 §2: reads uri, name, scopes and the optional access-token lifetime', () => {
     const [resource] = parseProtectedResources({ resources: [{ uri: 'https://mcp.example.com/mcp', name: 'MCP', scopes: ['mcp:tools'], access_token_ttl_seconds: 300 }] });
     expect(resource).toEqual({ uri: 'https://mcp.example.com/mcp', name: 'MCP', scopes: ['mcp:tools'], accessTokenTtlSeconds: 300 });
   });
 
-  it('lists every problem with its key path', () => {
+  it('RFC 8707 §2: lists every problem with its key path', () => {
     const document = {
       resources: [
         { uri: 'https://a.example/#f', name: 'A' },
@@ -34,7 +34,7 @@ describe('RFC 8707 §2 resource indicators in OAUTH_RESOURCES_FILE', () => {
     );
   });
 
-  it('refuses a document without a resources list', () => {
+  it('RFC 8707 §2: refuses a document without a resources list', () => {
     expect(() => parseProtectedResources({ resource: [] })).toThrow(/resource: unknown key[\s\S]*resources: must be a non-empty list/);
   });
 });

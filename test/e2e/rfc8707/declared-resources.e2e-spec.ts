@@ -80,19 +80,19 @@ describe('RFC 8707 §2 with declared protected resources (OAUTH_RESOURCES_FILE)'
     }
   });
 
-  it('access_token_ttl_seconds of a declared resource sets the lifetime of its tokens', async () => {
+  it('RFC 6749 §5.1 expires_in: access_token_ttl_seconds of a declared resource sets the lifetime of its tokens', async () => {
     const { response, verifier } = await authorize(app, browser, client, [MCP], { scope: 'openid' });
     const res = await exchange(app, client, codeOf(response), verifier);
     expect(res.body.expires_in).toBe(120);
   });
 
-  it('consent names the resource (display name and host) the app will use on the user\'s behalf', async () => {
+  it('RFC 6749 §4.1 (B): consent names the resource (display name and host) the app will use on the user\'s behalf', async () => {
     const { consentPage } = await authorize(app, browser, client, [MCP], { scope: 'openid', allow: false });
     expect(consentPage).toContain('Example MCP server');
     expect(consentPage).toContain('mcp.example.com');
   });
 
-  it('consent is remembered per client and resource: the same resource needs no new decision, another resource does', async () => {
+  it('RFC 6749 §4.1 (B): consent is remembered per client and resource: the same resource needs no new decision, another resource does', async () => {
     const first = await authorize(app, browser, client, [MCP], { scope: 'openid' });
     expect(first.consentPage).toBeDefined();
     codeOf(first.response);
@@ -109,7 +109,7 @@ describe('RFC 8707 §2 with declared protected resources (OAUTH_RESOURCES_FILE)'
     expect(thenResource.consentPage).toBeDefined();
   });
 
-  it('start-up refuses a resources file with a bad entry, naming the key', () => {
+  it('RFC 8707 §2: start-up refuses a declared resource URI with a fragment, naming the key', () => {
     const bad = writeTempFile('bad.yaml', 'resources:\n  - uri: "https://x.example/#frag"\n    name: X\n');
     expect(() => loadConfig({ OAUTH_RESOURCES_FILE: bad })).toThrow(/resources\[0\]\.uri/);
   });
