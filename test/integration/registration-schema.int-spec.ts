@@ -17,6 +17,15 @@ describe('migrations PartialRegistrationIndexes and RegistrationTokenHashKey: li
     await database.drop();
   });
 
+  /** Reverts migrations, newest first, up to and including `name`. */
+  async function revertThrough(name: string): Promise<void> {
+    for (;;) {
+      const [last]: { name: string }[] = await dataSource.query(`SELECT name FROM migrations ORDER BY timestamp DESC LIMIT 1`);
+      await dataSource.undoLastMigration();
+      if (last.name === name) return;
+    }
+  }
+
   /** The plan of `sql` on one connection, with sequential scans priced out so a usable index shows. */
   async function plan(sql: string): Promise<string> {
     const runner = dataSource.createQueryRunner();
@@ -72,8 +81,8 @@ describe('migrations PartialRegistrationIndexes and RegistrationTokenHashKey: li
   it('both migrations revert (keeping the tokens) and re-apply', async () => {
     await dataSource.query(`INSERT INTO clients (client_id, metadata) VALUES ('kept', '{}')`);
     await dataSource.query(`INSERT INTO registration_tokens (client_id, token_hash, expires_at) VALUES ('kept', 'hash-kept', now() + interval '1 day')`);
-    await dataSource.undoLastMigration(); // RegistrationTokenHashKey
-    await dataSource.undoLastMigration(); // PartialRegistrationIndexes
+    // Later migrations first (undoLastMigration reverts the newest), then RegistrationTokenHashKey and PartialRegistrationIndexes.
+    await revertThrough('PartialRegistrationIndexes1764240000000');
     const [{ indexdef }]: { indexdef: string }[] = await dataSource.query(
       `SELECT indexdef FROM pg_indexes WHERE indexname = 'clients_initial_access_token_id_idx'`,
     );
