@@ -1,9 +1,9 @@
 import { SecretHasher } from '@app/hashing';
 import { bearerToken, InvalidTokenError } from '@app/oauth-errors';
-import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { Client } from '../client.entity';
-import { RegistrationTokensRepository } from '../registration-tokens.repository';
+import { REGISTRATION_TOKEN_STORE, RegistrationTokenStore } from '../client-stores';
 
 export interface ClientManagementRequest extends FastifyRequest<{ Params: { clientId: string } }> {
   registeredClient?: Client;
@@ -15,8 +15,8 @@ export class RegistrationTokenGuard implements CanActivate {
   private readonly logger = new Logger(RegistrationTokenGuard.name);
 
   constructor(
-    private readonly tokens: RegistrationTokensRepository,
-    private readonly hasher: SecretHasher,
+    @Inject(REGISTRATION_TOKEN_STORE) private readonly tokens: Pick<RegistrationTokenStore, 'findWithClient' | 'revoke'>,
+    @Inject(SecretHasher) private readonly hasher: Pick<SecretHasher, 'hash'>,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
