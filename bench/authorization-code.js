@@ -18,6 +18,7 @@
  * "<step> <status>" for an exchange that went wrong, which makes the scenario INVALID.
  */
 
+const { intFromEnv } = require('./env');
 const { execFile } = require('node:child_process');
 const { createHash, randomBytes } = require('node:crypto');
 const path = require('node:path');
@@ -32,13 +33,6 @@ const HTTP_TIMEOUT_MS = 10_000;
 const CLI_TIMEOUT_MS = 60_000;
 const KEYS = ['floor-authorization-code', 'authorization-code', 'authorization-code-remembered'];
 
-function intFromEnv(name, fallback, min, max) {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name}=${raw}: expected an integer from ${min} to ${max}`);
-  return value;
-}
 
 const config = {
   workers: intFromEnv('BENCH_AUTHCODE_WORKERS', 8, 1, 64),

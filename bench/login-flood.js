@@ -19,6 +19,7 @@
  * the scenario INVALID (and the exit code 1).
  */
 
+const { intFromEnv } = require('./env');
 const { randomBytes } = require('node:crypto');
 
 const KEY = 'login-flood';
@@ -26,13 +27,6 @@ const TARGET = 2;
 const HTTP_TIMEOUT_MS = 60_000;
 const FLOOD_ADDRESSES = ['192.0.2.1', '192.0.2.2', '192.0.2.3'];
 
-function intFromEnv(name, fallback, min, max) {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name}=${raw}: expected an integer from ${min} to ${max}`);
-  return value;
-}
 
 const config = {
   samples: intFromEnv('BENCH_LOGIN_FLOOD_SAMPLES', 20, 5, 1000),

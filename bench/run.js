@@ -19,6 +19,7 @@
  * in setting up.
  */
 
+const { intFromEnv } = require('./env');
 const autocannon = require('autocannon');
 const { fork, spawn } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
@@ -83,15 +84,6 @@ const state = {
 
 // ─── helpers ────────────────────────────────────────────────────────────────────────────────────
 
-function intFromEnv(name, fallback, min, max) {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`${name}=${raw}: expected an integer from ${min} to ${max}`);
-  }
-  return value;
-}
 
 function oneOfFromEnv(name, fallback, allowed) {
   const raw = process.env[name];
