@@ -10,17 +10,30 @@ function deferred(): { promise: Promise<string>; finish: (value: string) => void
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('PasswordCheckGate (docs/security.md, "Password-check flood")', () => {
-  it('runs at most `concurrency` checks at once and refuses at once past maxPending', async () => {
+  it('runs at most `concurrency` checks of one source at once and refuses at once past maxPending', async () => {
     const gate = new PasswordCheckGate(1, 2);
     const first = deferred();
     const running = gate.run('a', () => first.promise);
-    const queued = gate.run('b', async () => 'b');
-    await expect(gate.run('c', async () => 'c')).rejects.toBeInstanceOf(PasswordChecksBusyError);
+    const queued = gate.run('a', async () => 'a2');
+    await expect(gate.run('a', async () => 'a3')).rejects.toBeInstanceOf(PasswordChecksBusyError);
     expect(gate.stats()).toEqual({ running: 1, queued: 1 });
     first.finish('a');
     await expect(running).resolves.toBe('a');
-    await expect(queued).resolves.toBe('b');
+    await expect(queued).resolves.toBe('a2');
     expect(gate.stats()).toEqual({ running: 0, queued: 0 });
+  });
+
+  it("a source's first check starts at once on the reserved slot while a flood's checks hold every regular slot", async () => {
+    const gate = new PasswordCheckGate(1, 10);
+    const flood = deferred();
+    const floodRunning = gate.run('attacker', () => flood.promise);
+    const floodQueued = gate.run('attacker', async () => 'r');
+    const user = gate.run('user', async () => 'user');
+    await expect(Promise.race([user, tick().then(() => 'still waiting')])).resolves.toBe('user');
+    // The reserved slot is for first checks only: the queued repeat still waits for the regular slot.
+    expect(gate.stats()).toEqual({ running: 1, queued: 1 });
+    flood.finish('x');
+    await expect(Promise.all([floodRunning, floodQueued])).resolves.toEqual(['x', 'r']);
   });
 
   it('a source with nothing pending goes ahead of the queued checks of a source that already has one', async () => {

@@ -19,11 +19,15 @@ interface Waiting {
  * - at most `concurrency` run at once and at most `maxPending` run or wait; beyond that a check is
  *   refused at once (the caller answers 503 with Retry-After) instead of queueing for seconds;
  * - a check from a source (client address) with nothing else running or waiting goes ahead of the
- *   queued checks of sources that already have one, so a legitimate login from its own address
- *   waits for at most the checks already running, however many an attacker has queued;
+ *   queued checks of sources that already have one, and may start on one slot kept for such first
+ *   checks when the `concurrency` slots are busy: a legitimate login from its own address does not
+ *   wait for a flood's running check, however many an attacker has queued;
  * - when full, such a first check takes the place of the newest queued repeat check, which is
  *   refused instead.
  */
+/** Slots beyond `concurrency` that only a source's first pending check may take. */
+const RESERVED_FOR_FIRST_CHECKS = 1;
+
 export class PasswordCheckGate {
   private running = 0;
   private readonly firstQueue: Waiting[] = [];
@@ -75,7 +79,7 @@ export class PasswordCheckGate {
       displaced.refuse(this.busy());
     }
     this.pendingBySource.set(source, (this.pendingBySource.get(source) ?? 0) + 1);
-    if (this.running < this.concurrency) {
+    if (this.running < this.concurrency || (first && this.running < this.concurrency + RESERVED_FOR_FIRST_CHECKS)) {
       this.running += 1;
       return Promise.resolve();
     }
@@ -86,7 +90,8 @@ export class PasswordCheckGate {
   }
 
   private next(): void {
-    const waiting = this.firstQueue.shift() ?? this.repeatQueue.shift();
+    // The reserved slot serves only first checks; a repeat check waits for a regular one.
+    const waiting = this.firstQueue.shift() ?? (this.running < this.concurrency ? this.repeatQueue.shift() : undefined);
     if (!waiting) return;
     this.running += 1;
     waiting.start();
